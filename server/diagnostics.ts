@@ -1,0 +1,28 @@
+// Findings → LSP diagnostics. The rule id is the diagnostic code, linked to its documentation.
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
+import type { Finding } from './review/rule';
+import type { SeverityName } from './settings';
+
+export const diagnosticSource = 'sightline';
+
+const severities: Record<SeverityName, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+export function ruleDocumentationUrl(ruleId: string): string {
+  return `https://github.com/sightline-dev/sightline/blob/main/docs/rules.md#${ruleId.replace('/', '')}`;
+}
+
+export function toDiagnostic(finding: Finding): Diagnostic {
+  return {
+    range: finding.range,
+    severity: severities[finding.severity],
+    source: diagnosticSource,
+    code: finding.ruleId,
+    codeDescription: { href: ruleDocumentationUrl(finding.ruleId) },
+    message: finding.message,
+  };
+}

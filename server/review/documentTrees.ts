@@ -1,0 +1,47 @@
+// Keeps one syntax tree per open document and updates it incrementally: each new version of the
+// text is turned into a tree-sitter edit against the previous one, so a keystroke reparses only
+// what changed. Trees live in WASM memory and are freed explicitly when replaced or closed.
+import { languageForId, type LanguageInfo } from './languages';
+import type { Parsers, Tree } from './parser';
+import { editBetween } from './textEdit';
+
+export interface ParsedDocument {
+  info: LanguageInfo;
+  text: string;
+  tree: Tree;
+}
+
+export class DocumentTrees {
+  private readonly documents = new Map<string, ParsedDocument>();
+
+  constructor(private readonly parsers: Parsers) {}
+
+  /** Parses or reparses the document; undefined for languages that are not reviewed. */
+  update(uri: string, languageId: string, text: string): ParsedDocument | undefined {
+    const info = languageForId(languageId);
+    if (!info) {
+      this.close(uri);
+      return undefined;
+    }
+    const previous = this.documents.get(uri);
+    let tree: Tree;
+    if (previous && previous.info.grammar === info.grammar) {
+      const edit = editBetween(previous.text, text);
+      if (!edit) return previous;
+      previous.tree.edit(edit);
+      tree = this.parsers.parse(info.grammar, text, previous.tree);
+      previous.tree.delete();
+    } else {
+      previous?.tree.delete();
+      tree = this.parsers.parse(info.grammar, text);
+    }
+    const parsed = { info, text, tree };
+    this.documents.set(uri, parsed);
+    return parsed;
+  }
+
+  close(uri: string): void {
+    this.documents.get(uri)?.tree.delete();
+    this.documents.delete(uri);
+  }
+}
