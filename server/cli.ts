@@ -6,6 +6,8 @@ import { parseArgs } from 'node:util';
 import { findReviewFiles } from './review/fileWalker';
 import { Parsers } from './review/parser';
 import { reviewFile, type FileReview } from './review/reviewFile';
+import { ruleCatalog } from './review/ruleCatalog';
+import { rulesMarkdown } from './review/ruleDocs';
 import { toSarif } from './review/sarif';
 import { toText } from './review/textReport';
 import { defaultSettings, type SeverityName } from './settings';
@@ -20,6 +22,9 @@ Commands:
       --format text|json|sarif   output format (default: text)
       --output <file>            write the report to a file instead of standard output
       --fail-on <severity>       exit 1 when findings at or above error|warning|info|hint exist (default: warning)
+
+  rules               List the review rules.
+      --format text|json|markdown
 
 Options:
   --help      show this help
@@ -67,7 +72,16 @@ async function review(args: string[]): Promise<number> {
   return failing ? 1 : 0;
 }
 
-const commands: Record<string, (args: string[]) => Promise<number>> = { review };
+async function rules(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { format: { type: 'string', default: 'text' } } });
+  if (values.format === 'markdown') process.stdout.write(rulesMarkdown());
+  else if (values.format === 'json') process.stdout.write(JSON.stringify(ruleCatalog().map(({ id, meta }) => ({ id, ...meta })), null, 2) + '\n');
+  else if (values.format === 'text') for (const { id, meta } of ruleCatalog()) process.stdout.write(`${id.padEnd(48)} ${meta.severity.padEnd(8)} ${meta.title}\n`);
+  else throw new UsageError(`--format must be one of text, json, markdown, not '${values.format}'.`);
+  return 0;
+}
+
+const commands: Record<string, (args: string[]) => Promise<number>> = { review, rules };
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

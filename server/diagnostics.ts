@@ -1,6 +1,7 @@
 // Findings → LSP diagnostics. The rule id is the diagnostic code, linked to its documentation.
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import type { Finding } from './review/rule';
+import { anchor } from './review/ruleDocs';
 import type { SeverityName } from './settings';
 
 export const diagnosticSource = 'sightline';
@@ -13,7 +14,7 @@ const severities: Record<SeverityName, DiagnosticSeverity> = {
 };
 
 export function ruleDocumentationUrl(ruleId: string): string {
-  return `https://github.com/sightline-dev/sightline/blob/main/docs/rules.md#${ruleId.replace('/', '')}`;
+  return `https://github.com/sightline-dev/sightline/blob/main/docs/rules.md#${anchor(ruleId)}`;
 }
 
 export function toDiagnostic(finding: Finding): Diagnostic {

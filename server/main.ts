@@ -70,6 +70,7 @@ async function refreshSettings(): Promise<void> {
 connection.onDidChangeConfiguration(async (change) => {
   if (canPullConfiguration) await refreshSettings();
   else settings = resolveSettings((change.settings as { sightline?: unknown } | undefined)?.sightline);
+  trees?.forgetFindings();
   documents.all().forEach(review);
 });
 
@@ -116,7 +117,7 @@ function review(document: TextDocument): void {
   try {
     const parsed = trees.update(document.uri, document.languageId, text);
     if (!parsed) return;
-    const { findings, failures } = reviewTree(parsed.info.language, parsed.tree, text, settings);
+    const { findings, failures } = reviewTree(parsed.info.language, parsed.tree, text, settings, parsed.cache);
     for (const failure of failures) connection.console.error(`Rule ${failure.ruleId} failed on ${document.uri}: ${describe(failure.error)}`);
     publish(findings.map(toDiagnostic));
   } catch (error) {

@@ -13,6 +13,10 @@ export interface Settings {
     rules: Record<string, RuleSetting>;
     /** Glob patterns of workspace-relative paths never reviewed. */
     exclude: string[];
+    /** Honour Bandit's `# nosec` and Sonar's `NOSONAR` comments as well as `sightline-ignore`. */
+    honorNosec: boolean;
+    /** Cyclomatic complexity above which a function is reported as too complex. */
+    maxComplexity: number;
   };
 }
 
@@ -22,6 +26,8 @@ export const defaultSettings: Settings = {
     maxFileSize: 2 * 1024 * 1024,
     rules: {},
     exclude: ['**/node_modules/**', '**/.git/**', '**/dist/**', '**/build/**', '**/.venv/**'],
+    honorNosec: true,
+    maxComplexity: 15,
   },
 };
 
@@ -36,6 +42,8 @@ export function resolveSettings(raw: unknown): Settings {
       maxFileSize: typeof review.maxFileSize === 'number' && review.maxFileSize > 0 ? review.maxFileSize : d.maxFileSize,
       rules: isRecord(review.rules) ? pickRuleSettings(review.rules) : { ...d.rules },
       exclude: Array.isArray(review.exclude) ? review.exclude.filter((g): g is string => typeof g === 'string') : [...d.exclude],
+      honorNosec: typeof review.honorNosec === 'boolean' ? review.honorNosec : d.honorNosec,
+      maxComplexity: typeof review.maxComplexity === 'number' && review.maxComplexity >= 1 ? review.maxComplexity : d.maxComplexity,
     },
   };
 }

@@ -1,6 +1,7 @@
 // Keeps one syntax tree per open document and updates it incrementally: each new version of the
 // text is turned into a tree-sitter edit against the previous one, so a keystroke reparses only
 // what changed. Trees live in WASM memory and are freed explicitly when replaced or closed.
+import { UnitCache } from './engine';
 import { languageForId, type LanguageInfo } from './languages';
 import type { Parsers, Tree } from './parser';
 import { editBetween } from './textEdit';
@@ -9,6 +10,8 @@ export interface ParsedDocument {
   info: LanguageInfo;
   text: string;
   tree: Tree;
+  /** Findings of the units reviewed last time, reused while their text is unchanged. */
+  cache: UnitCache;
 }
 
 export class DocumentTrees {
@@ -35,9 +38,14 @@ export class DocumentTrees {
       previous?.tree.delete();
       tree = this.parsers.parse(info.grammar, text);
     }
-    const parsed = { info, text, tree };
+    const parsed = { info, text, tree, cache: previous?.info.grammar === info.grammar ? previous.cache : new UnitCache() };
     this.documents.set(uri, parsed);
     return parsed;
+  }
+
+  /** Settings changed: every cached finding may be stale. */
+  forgetFindings(): void {
+    for (const document of this.documents.values()) document.cache.clear();
   }
 
   close(uri: string): void {

@@ -1,10 +1,16 @@
-// Runs the review rules over a parsed document and applies the user's per-rule settings.
+// Runs the review rules over a parsed document, one unit at a time, and applies the user's
+// per-rule settings and suppression comments. With a UnitCache, units whose text has not changed
+// since the last review reuse their findings, shifted to where the unit now starts.
+import { callsIn, type CallSite } from './calls';
+import { Taint } from './dataflow/taint';
 import type { ReviewLanguage } from './languages';
 import { LineIndex } from './lineIndex';
-import type { Node, Tree } from './parser';
-import { ruleId, type Finding, type Rule, type Span } from './rule';
+import type { Tree } from './parser';
+import { ruleId, type Finding, type RawFinding, type Rule, type TextRange } from './rule';
 import { allRules } from './rules';
-import type { RuleSetting, Settings } from '../settings';
+import { isSuppressed } from './suppression';
+import { NodeIndex, splitUnits, type ReviewUnit } from './units';
+import type { RuleSetting, Settings, SeverityName } from '../settings';
 
 export interface RuleFailure {
   ruleId: string;
@@ -17,43 +23,137 @@ export interface ReviewResult {
   failures: RuleFailure[];
 }
 
+interface UnitResult {
+  /** Offsets relative to the unit's start. */
+  findings: RawFinding[];
+  failures: RuleFailure[];
+}
+
+/** Findings per unit text for one document; dropped whole when module-level code changes. */
+export class UnitCache {
+  private entries = new Map<string, UnitResult>();
+  private moduleKey: string | undefined;
+
+  /** Module-level code (imports, globals) is context for every function: a change there invalidates all. */
+  begin(moduleKey: string): void {
+    if (moduleKey !== this.moduleKey) this.entries.clear();
+    this.moduleKey = moduleKey;
+  }
+
+  get(key: string): UnitResult | undefined {
+    return this.entries.get(key);
+  }
+
+  /** Keeps exactly the units of the latest review, so the cache never outgrows the document. */
+  replace(used: Map<string, UnitResult>): void {
+    this.entries = used;
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.moduleKey = undefined;
+  }
+}
+
+interface ActiveRule {
+  rule: Rule;
+  id: string;
+  severity: SeverityName;
+}
+
 export function reviewTree(
   language: ReviewLanguage,
   tree: Tree,
   text: string,
   settings: Settings,
+  cache?: UnitCache,
   rules: readonly Rule[] = allRules,
 ): ReviewResult {
-  const findings: Finding[] = [];
+  const active = activeRules(language, settings, rules);
+  const units = splitUnits(language, tree.rootNode);
+  cache?.begin(units[units.length - 1].key);
+  const used = new Map<string, UnitResult>();
+  const raw: RawFinding[] = [];
   const failures: RuleFailure[] = [];
+  for (const unit of units) {
+    const result = used.get(unit.key) ?? cache?.get(unit.key) ?? reviewUnit(language, unit, tree, text, settings, active);
+    used.set(unit.key, result);
+    const offset = unit.root.startIndex;
+    for (const finding of result.findings) raw.push(shift(finding, offset));
+    failures.push(...result.failures);
+  }
+  cache?.replace(used);
+
   const lines = new LineIndex(text);
-  const span = (startIndex: number, endIndex: number): Span => ({ start: lines.positionAt(startIndex), end: lines.positionAt(endIndex) });
-  for (const rule of rules) {
-    if (!rule.languages.includes(language)) continue;
-    const id = ruleId(language, rule.meta.name);
-    const setting = ruleSetting(settings, id, rule.meta.name);
-    if (setting === 'off') continue;
-    const severity = setting ?? rule.meta.severity;
+  const textLines = text.split('\n');
+  const findings = raw
+    .filter((f) => !isSuppressed(textLines, lines.positionAt(f.at.startIndex).line, f.ruleId, settings.review.honorNosec))
+    .map((f) => toFinding(f, lines));
+  findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.ruleId.localeCompare(b.ruleId));
+  return { findings, failures };
+}
+
+function reviewUnit(language: ReviewLanguage, unit: ReviewUnit, tree: Tree, text: string, settings: Settings, active: ActiveRule[]): UnitResult {
+  const index = new NodeIndex(unit);
+  let calls: CallSite[] | undefined;
+  let taint: Taint | undefined;
+  const findings: RawFinding[] = [];
+  const failures: RuleFailure[] = [];
+  const base = unit.root.startIndex;
+  for (const { rule, id, severity } of active) {
     try {
       rule.check({
         language,
+        unit,
         tree,
         text,
-        span,
-        report(at: Node | Span, message: string) {
-          const range = 'startIndex' in at ? span(at.startIndex, at.endIndex) : at;
-          findings.push({ ruleId: id, message, severity, range });
+        settings,
+        find: (...types) => index.find(...types),
+        calls: () => (calls ??= callsIn(language, index)),
+        taint: () => (taint ??= new Taint(language, unit, index)),
+        report(at, message, options) {
+          findings.push(shift({ ruleId: id, message, severity, at: range(at), ...options }, -base));
         },
       });
     } catch (error) {
       failures.push({ ruleId: id, error });
     }
   }
-  findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   return { findings, failures };
+}
+
+function activeRules(language: ReviewLanguage, settings: Settings, rules: readonly Rule[]): ActiveRule[] {
+  return rules.flatMap((rule) => {
+    if (!rule.languages.includes(language)) return [];
+    const id = ruleId(language, rule.meta.name);
+    const setting = ruleSetting(settings, id, rule.meta.name);
+    return setting === 'off' ? [] : [{ rule, id, severity: setting ?? rule.meta.severity }];
+  });
 }
 
 /** A setting may name the full id (`python/x`) or the rule for every language (`x`); the full id wins. */
 function ruleSetting(settings: Settings, id: string, name: string): RuleSetting | undefined {
   return settings.review.rules[id] ?? settings.review.rules[name];
+}
+
+function range(at: TextRange): TextRange {
+  return { startIndex: at.startIndex, endIndex: at.endIndex };
+}
+
+function shift(finding: RawFinding, delta: number): RawFinding {
+  const move = (at: TextRange) => ({ startIndex: at.startIndex + delta, endIndex: at.endIndex + delta });
+  return {
+    ...finding,
+    at: move(finding.at),
+    related: finding.related?.map((r) => ({ ...r, at: move(r.at) })),
+    fixes: finding.fixes?.map((fix) => ({ ...fix, edits: fix.edits.map((e) => ({ ...e, at: move(e.at) })) })),
+  };
+}
+
+function toFinding(raw: RawFinding, lines: LineIndex): Finding {
+  const span = (at: TextRange) => ({ start: lines.positionAt(at.startIndex), end: lines.positionAt(at.endIndex) });
+  const finding: Finding = { ruleId: raw.ruleId, message: raw.message, severity: raw.severity, range: span(raw.at) };
+  if (raw.related?.length) finding.related = raw.related.map((r) => ({ range: span(r.at), message: r.message }));
+  if (raw.fixes?.length) finding.fixes = raw.fixes.map((f) => ({ title: f.title, edits: f.edits.map((e) => ({ range: span(e.at), newText: e.newText })) }));
+  return finding;
 }

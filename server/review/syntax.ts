@@ -3,7 +3,7 @@ import type { ReviewLanguage } from './languages';
 import type { Node } from './parser';
 
 /** Node types that are string literals in each grammar (TypeScript shares JavaScript's). */
-const stringTypes: Record<ReviewLanguage, readonly string[]> = {
+export const stringTypes: Record<ReviewLanguage, readonly string[]> = {
   python: ['string'],
   java: ['string_literal', 'text_block'],
   javascript: ['string', 'template_string'],
@@ -12,11 +12,6 @@ const stringTypes: Record<ReviewLanguage, readonly string[]> = {
 
 export function isStringLiteral(language: ReviewLanguage, node: Node): boolean {
   return stringTypes[language].includes(node.type);
-}
-
-/** Every string literal in the tree, outermost only (an f-string's nested strings are skipped). */
-export function stringLiterals(language: ReviewLanguage, root: Node): Node[] {
-  return root.descendantsOfType([...stringTypes[language]]).filter((n): n is Node => n !== null);
 }
 
 /**

@@ -2,7 +2,7 @@
 // example key in a comment is not reported, and the name a literal is bound to decides whether a
 // 40-character value is a secret key or, say, a pagination token (Bandit B105's classic false positive).
 import type { Rule, RuleContext } from '../rule';
-import { boundName, hasInterpolation, stringLiterals, stringValue } from '../syntax';
+import { boundName, hasInterpolation, stringTypes, stringValue } from '../syntax';
 
 /** An access key id: AKIA (long-term) or ASIA (temporary), then 16 upper-case alphanumerics. */
 const accessKeyId = /(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])/g;
@@ -64,11 +64,15 @@ export const hardcodedCredentials: Rule = {
     },
   },
   check(context: RuleContext) {
-    for (const literal of stringLiterals(context.language, context.tree.rootNode)) {
+    // A key inside an f-string's interpolation is inside two literals: report it once.
+    const reported = new Set<number>();
+    for (const literal of context.find(...stringTypes[context.language])) {
       const { value, offset } = stringValue(literal);
       for (const match of value.matchAll(accessKeyId)) {
-        const start = literal.startIndex + offset + match.index;
-        context.report(context.span(start, start + match[0].length), `Hard-coded AWS access key id (${mask(match[0])}).`);
+        const startIndex = literal.startIndex + offset + match.index;
+        if (reported.has(startIndex)) continue;
+        reported.add(startIndex);
+        context.report({ startIndex, endIndex: startIndex + match[0].length }, `Hard-coded AWS access key id (${mask(match[0])}).`);
       }
       if (hasInterpolation(literal) || !looksLikeSecretValue(value)) continue;
       const name = boundName(literal);
