@@ -10,6 +10,8 @@ const args = new Set(process.argv.slice(2));
 const production = args.has('--production');
 const watch = args.has('--watch');
 const tests = args.has('--tests');
+// Parallel work (several people or agents in one checkout) can build tests into separate folders.
+const testOut = process.env.SIGHTLINE_TEST_OUT ?? 'out';
 
 const common = {
   bundle: true,
@@ -58,9 +60,9 @@ function findTests(dir, found = []) {
 
 function testBuilds() {
   return [
-    { ...node, entryPoints: findTests('test'), outdir: 'out/test', outbase: 'test', external: ['vscode', 'playwright-core', 'mocha'] },
+    { ...node, entryPoints: findTests('test'), outdir: `${testOut}/test`, outbase: 'test', external: ['vscode', 'playwright-core', 'mocha'] },
     // The suite that runs inside a real VS Code extension host: a `run()` entry as for @vscode/test-electron.
-    existsSync('test/vscode/suite/index.ts') && { ...node, entryPoints: { 'vscode/suite/index': 'test/vscode/suite/index.ts' }, outdir: 'out/test', external: ['vscode', 'mocha'] },
+    existsSync('test/vscode/suite/index.ts') && { ...node, entryPoints: { 'vscode/suite/index': 'test/vscode/suite/index.ts' }, outdir: `${testOut}/test`, external: ['vscode', 'mocha'] },
   ].filter(Boolean);
 }
 
