@@ -67,7 +67,9 @@ function testBuilds() {
 }
 
 if (!tests) {
-  rmSync('dist', { recursive: true, force: true });
+  // Only a package build starts from an empty dist/: a dev build overwrites in place, so a test
+  // run that is using dist/ while someone rebuilds never finds it missing.
+  if (production) rmSync('dist', { recursive: true, force: true });
   copyWasm();
 }
 const builds = tests ? testBuilds() : productBuilds();

@@ -30,6 +30,8 @@ export class Ctx implements vscode.Disposable {
   private state: ServerState = 'stopped';
   private lastStatus: ServerStatusParams | undefined;
   private crashTimes: number[] = [];
+  /** Set when the server failed to start or crashed too often to be restarted. */
+  private gaveUp = false;
   private readonly stateChanged = new vscode.EventEmitter<ServerState>();
   readonly onDidChangeServerState = this.stateChanged.event;
 
@@ -46,14 +48,17 @@ export class Ctx implements vscode.Disposable {
     return this.lastStatus?.problem ?? this.lastStatus?.summary;
   }
 
-  /** Resolves once the server has loaded its grammars and reviews documents. */
+  /** Resolves once the server has loaded its grammars; rejects if it stops for good. */
   whenServerReady(): Promise<void> {
     if (this.state === 'running' && this.lastStatus) return Promise.resolve();
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
       const listener = this.onDidChangeServerState((state) => {
         if (state === 'running' && this.lastStatus) {
           listener.dispose();
           resolve();
+        } else if (this.gaveUp) {
+          listener.dispose();
+          reject(new Error('The Sightline server stopped and will not be restarted; see the Sightline output.'));
         }
       });
     });
@@ -92,6 +97,7 @@ export class Ctx implements vscode.Disposable {
       await client.start();
     } catch (error) {
       this.output.error(`The Sightline server did not start: ${String(error)}`);
+      this.gaveUp = true;
       this.setState('crashed');
     }
   }
@@ -107,6 +113,7 @@ export class Ctx implements vscode.Disposable {
   async restart(): Promise<void> {
     this.output.info('Restarting the Sightline server.');
     this.crashTimes = [];
+    this.gaveUp = false;
     await this.stop();
     await this.start();
   }
@@ -116,8 +123,9 @@ export class Ctx implements vscode.Disposable {
     const now = Date.now();
     this.crashTimes = [...this.crashTimes.filter((t) => now - t < crashWindowMs), now];
     this.lastStatus = undefined;
+    this.gaveUp = this.crashTimes.length > maxRestarts;
     this.setState('crashed');
-    if (this.crashTimes.length <= maxRestarts) {
+    if (!this.gaveUp) {
       this.output.warn(`The Sightline server stopped unexpectedly; restarting (${this.crashTimes.length} of ${maxRestarts}).`);
       return { action: CloseAction.Restart, handled: true };
     }

@@ -1,0 +1,114 @@
+// Sightline inside a real VS Code: the extension activates, its language server starts, a review
+// finding reaches the Problems data and leaves it again, and the trace panel opens.
+// Every wait is on a VS Code event with a deadline, never a fixed sleep.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { SightlineApi } from '../../../extension/main';
+
+const EXTENSION_ID = 'sightline.sightline';
+const CREDENTIALS_RULE = 'python/hardcoded-credentials';
+/** Line index of the key in test/fixtures/workspace/credentials.py. */
+const KEY_LINE = 2;
+const SERVER_START_MS = 45_000;
+const DIAGNOSTICS_MS = 30_000;
+const PANEL_MS = 15_000;
+
+
+/** Resolves with the first truthy value of `check`, tried now and after each `event`. */
+function waitFor<T>(event: vscode.Event<unknown>, check: () => T | undefined, timeoutMs: number, what: () => string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const finish = (settle: () => void) => {
+      clearTimeout(timer);
+      listener.dispose();
+      settle();
+    };
+    const tryCheck = () => {
+      const value = check();
+      if (value) finish(() => resolve(value));
+    };
+    const timer = setTimeout(() => finish(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what()}`))), timeoutMs);
+    const listener = event(tryCheck);
+    tryCheck();
+  });
+}
+
+function withDeadline<T>(promise: Promise<T>, timeoutMs: number, what: () => string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what()}`)), timeoutMs);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
+/** A diagnostic's code is either a plain value or { value, target }. */
+function codeOf(diagnostic: vscode.Diagnostic): string | number | undefined {
+  const { code } = diagnostic;
+  return typeof code === 'object' ? code.value : code;
+}
+
+const isCredentialFinding = (diagnostic: vscode.Diagnostic) => codeOf(diagnostic) === CREDENTIALS_RULE;
+
+function summarize(diagnostics: readonly vscode.Diagnostic[]): string {
+  return JSON.stringify(diagnostics.map((d) => ({ line: d.range.start.line, code: codeOf(d), source: d.source, message: d.message })));
+}
+
+suite('Sightline in a real VS Code', () => {
+  let api: SightlineApi;
+  let document: vscode.TextDocument;
+
+  suiteSetup(async () => {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'the test workspace is open');
+    document = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder.uri, 'credentials.py'));
+    await vscode.window.showTextDocument(document);
+  });
+
+  test('the extension is installed and activates', async () => {
+    const extension = vscode.extensions.getExtension<SightlineApi>(EXTENSION_ID);
+    assert.ok(extension, `${EXTENSION_ID} is among the extensions`);
+    api = await extension.activate();
+    assert.ok(extension.isActive);
+    assert.equal(typeof api?.whenServerReady, 'function', 'activate() returns the Sightline API');
+  });
+
+  test('the language server starts', async () => {
+    await withDeadline(api.whenServerReady(), SERVER_START_MS, () => `the server to run (state: ${api.serverState()})`);
+    assert.equal(api.serverState(), 'running');
+  });
+
+  test('a hard-coded AWS key is reported as a warning on its line', async () => {
+    const finding = await waitFor(
+      vscode.languages.onDidChangeDiagnostics,
+      () => vscode.languages.getDiagnostics(document.uri).find(isCredentialFinding),
+      DIAGNOSTICS_MS,
+      () => `${CREDENTIALS_RULE} on credentials.py; have ${summarize(vscode.languages.getDiagnostics(document.uri))}`,
+    );
+    assert.equal(finding.severity, vscode.DiagnosticSeverity.Warning);
+    assert.equal(finding.range.start.line, KEY_LINE);
+    assert.equal(finding.source, 'sightline');
+  });
+
+  test('removing the key clears the warning', async () => {
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(document.uri, document.lineAt(KEY_LINE).range, 'AWS_ACCESS_KEY_ID = os.environ["AWS_ACCESS_KEY_ID"]');
+    assert.ok(await vscode.workspace.applyEdit(edit), 'the edit applies');
+    await waitFor(
+      vscode.languages.onDidChangeDiagnostics,
+      () => !vscode.languages.getDiagnostics(document.uri).some(isCredentialFinding),
+      DIAGNOSTICS_MS,
+      () => `${CREDENTIALS_RULE} to go away; have ${summarize(vscode.languages.getDiagnostics(document.uri))}`,
+    );
+  });
+
+  test('Show Traces opens the trace panel as a webview tab', async () => {
+    await vscode.commands.executeCommand('sightline.showTraces');
+    const tab = await waitFor(
+      vscode.window.tabGroups.onDidChangeTabs,
+      () => vscode.window.tabGroups.all.flatMap((group) => group.tabs)
+        .find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes('sightline.traces')),
+      PANEL_MS,
+      () => `a webview tab of type sightline.traces; tabs: ${vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label).join(', ')}`,
+    );
+    assert.match(tab.label, /Traces/);
+  });
+});
