@@ -3,6 +3,10 @@ export const commandIds = {
   showTraces: 'sightline.showTraces',
   restartServer: 'sightline.restartServer',
   showOutput: 'sightline.showOutput',
+  reviewWorkspace: 'sightline.reviewWorkspace',
+  showRules: 'sightline.showRules',
+  /** Run from a quick fix with the rule id; hidden from the command palette. */
+  disableRule: 'sightline.disableRule',
 } as const;
 
 export type CommandId = (typeof commandIds)[keyof typeof commandIds];

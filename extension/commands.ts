@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { commandIds, type CommandId } from './commandIds';
 import type { Ctx } from './ctx';
+import { disableRule, reviewWorkspace, showRules } from './reviewCommands';
 import { TracesPanel } from './webviews/tracesPanel';
 
 type CommandFactory = (ctx: Ctx) => (...args: unknown[]) => unknown;
@@ -10,6 +11,9 @@ const commands: Record<CommandId, CommandFactory> = {
   [commandIds.showTraces]: (ctx) => () => TracesPanel.show(ctx),
   [commandIds.restartServer]: (ctx) => () => ctx.restart(),
   [commandIds.showOutput]: (ctx) => () => ctx.output.show(),
+  [commandIds.reviewWorkspace]: (ctx) => () => reviewWorkspace(ctx),
+  [commandIds.showRules]: (ctx) => () => showRules(ctx),
+  [commandIds.disableRule]: () => (ruleId) => disableRule(ruleId),
 };
 
 export function registerCommands(ctx: Ctx): void {

@@ -13,7 +13,7 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { serverStatusNotification, type ServerStatusParams } from '../server/protocol';
-import { reviewedDocuments } from './documentSelector';
+import { reviewedDocuments, reviewedExtensions } from './documentSelector';
 import { ServerStatusItem } from './statusItem';
 
 export type ServerState = 'starting' | 'running' | 'stopped' | 'crashed';
@@ -74,7 +74,14 @@ export class Ctx implements vscode.Disposable {
     const clientOptions: LanguageClientOptions = {
       documentSelector: reviewedDocuments,
       outputChannel: this.output,
-      initializationOptions: { settings: vscode.workspace.getConfiguration().get('sightline') },
+      initializationOptions: { settings: vscode.workspace.getConfiguration().get('sightline'), workspaceTrusted: vscode.workspace.isTrusted },
+      synchronize: {
+        // Files changed on disk keep a workspace review current; .sightline.json changes the rules.
+        fileEvents: [
+          vscode.workspace.createFileSystemWatcher(`**/*.{${reviewedExtensions.join(',')}}`),
+          vscode.workspace.createFileSystemWatcher('**/.sightline.json'),
+        ],
+      },
       errorHandler: {
         error: (): ErrorHandlerResult => ({ action: ErrorAction.Continue }),
         closed: (): CloseHandlerResult => this.onServerClosed(),
@@ -100,6 +107,13 @@ export class Ctx implements vscode.Disposable {
       this.gaveUp = true;
       this.setState('crashed');
     }
+  }
+
+  /** The running client, after the server is ready; throws if it cannot start. */
+  async readyClient(): Promise<LanguageClient> {
+    if (!this.client) await this.start();
+    await this.whenServerReady();
+    return this.client!;
   }
 
   async stop(): Promise<void> {

@@ -5,3 +5,6 @@ export const reviewedDocuments: { scheme: string; language: string }[] = reviewe
   { scheme: 'file', language },
   { scheme: 'untitled', language },
 ]);
+
+/** File extensions of the reviewed languages, for file watchers. */
+export const reviewedExtensions = ['py', 'pyw', 'java', 'js', 'mjs', 'cjs', 'jsx', 'ts', 'mts', 'cts', 'tsx'];

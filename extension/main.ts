@@ -18,6 +18,8 @@ export function activate(extension: vscode.ExtensionContext): SightlineApi {
   extension.subscriptions.push(context);
   registerCommands(context);
   context.register(vscode.window.registerWebviewViewProvider(AuditViewProvider.viewType, new AuditViewProvider(context)));
+  // The server reads .sightline.json only in a trusted workspace: restart it once trust is granted.
+  context.register(vscode.workspace.onDidGrantWorkspaceTrust(() => void context.restart()));
   void context.start();
   return {
     serverState: () => context.serverState,

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { findReviewFiles } from './review/fileWalker';
 import { Parsers } from './review/parser';
+import { applyProjectConfig } from './review/projectConfig';
 import { reviewFile, type FileReview } from './review/reviewFile';
 import { ruleCatalog } from './review/ruleCatalog';
 import { rulesMarkdown } from './review/ruleDocs';
@@ -18,7 +19,8 @@ class UsageError extends Error {}
 const usage = `Usage: sightline <command> [options]
 
 Commands:
-  review <paths...>   Review Python, Java, JavaScript and TypeScript files.
+  review <paths...>   Review Python, Java, JavaScript and TypeScript files, with the rules
+                      configured in ./.sightline.json if there is one.
       --format text|json|sarif   output format (default: text)
       --output <file>            write the report to a file instead of standard output
       --fail-on <severity>       exit 1 when findings at or above error|warning|info|hint exist (default: warning)
@@ -50,8 +52,9 @@ async function review(args: string[]): Promise<number> {
   if (!(failOn in severityRank)) throw new UsageError(`--fail-on must be one of error, warning, info, hint, not '${values['fail-on']}'.`);
   if (positionals.length === 0) throw new UsageError('review needs at least one file or folder.');
 
-  const settings = defaultSettings;
   const baseDir = process.cwd();
+  const { settings, problem } = applyProjectConfig(defaultSettings, baseDir);
+  if (problem) throw new UsageError(problem);
   const { files, missing } = findReviewFiles(positionals, [baseDir], settings.review.exclude);
   if (missing.length > 0) throw new UsageError(`No such file or folder: ${missing.join(', ')}`);
 

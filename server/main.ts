@@ -1,23 +1,27 @@
-// LSP wiring only: the connection, the open documents, and handlers that call the engine.
+// LSP wiring only: the connection, the open documents, and handlers that call the features.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  CodeActionKind,
   createConnection,
-  type Diagnostic,
   DidChangeConfigurationNotification,
+  FileChangeType,
   ProposedFeatures,
   TextDocuments,
   TextDocumentSyncKind,
+  type CodeAction,
+  type Diagnostic,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { toDiagnostic } from './diagnostics';
-import { listRulesRequest, serverStatusNotification, type RuleDescription } from './protocol';
-import { DocumentTrees } from './review/documentTrees';
-import { reviewTree } from './review/engine';
-import { isExcluded } from './review/fileFilter';
+import { ruleDocumentationUrl, toDiagnostic } from './diagnostics';
+import { listRulesRequest, reviewWorkspaceRequest, serverStatusNotification, type RuleDescription } from './protocol';
+import { actionsForFinding } from './review/codeActions';
+import { findingsAt, hoverMarkdown } from './review/hover';
 import { Parsers } from './review/parser';
-import { ruleId } from './review/rule';
-import { allRules } from './review/rules';
+import { projectConfigName } from './review/projectConfig';
+import { ReviewService } from './review/reviewService';
+import type { Finding } from './review/rule';
+import { ruleCatalog } from './review/ruleCatalog';
 import { defaultSettings, resolveSettings, type Settings } from './settings';
 import { version } from './version';
 
@@ -25,20 +29,32 @@ const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const wasmDir = join(__dirname, 'grammars');
 
-let settings: Settings = defaultSettings;
+interface InitializationOptions {
+  settings?: unknown;
+  /** False in an untrusted workspace: then nothing is read from the workspace's configuration files. */
+  workspaceTrusted?: boolean;
+}
+
+let initialSettings: Settings = defaultSettings;
 let workspaceRoots: string[] = [];
+let trusted = true;
 let canPullConfiguration = false;
-let trees: DocumentTrees | undefined;
-let parsersFailed: string | undefined;
+let service: ReviewService | undefined;
 /** Documents already told they are too large, so the message is shown once, not per keystroke. */
 const toldTooLarge = new Set<string>();
 
 connection.onInitialize((params) => {
+  const options = (params.initializationOptions ?? {}) as InitializationOptions;
   canPullConfiguration = params.capabilities.workspace?.configuration === true;
   workspaceRoots = (params.workspaceFolders ?? []).flatMap((f) => (f.uri.startsWith('file:') ? [fileURLToPath(f.uri)] : []));
-  settings = resolveSettings((params.initializationOptions as { settings?: unknown } | undefined)?.settings);
+  initialSettings = resolveSettings(options.settings);
+  trusted = options.workspaceTrusted !== false;
   return {
-    capabilities: { textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental } },
+    capabilities: {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+      hoverProvider: true,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+    },
     serverInfo: { name: 'sightline', version },
   };
 });
@@ -46,84 +62,141 @@ connection.onInitialize((params) => {
 connection.onInitialized(async () => {
   if (canPullConfiguration) {
     await connection.client.register(DidChangeConfigurationNotification.type, { section: 'sightline' });
-    await refreshSettings();
+    initialSettings = await pullSettings();
   }
   try {
-    trees = new DocumentTrees(await Parsers.load(wasmDir));
-    const ruleCount = allRules.length;
+    service = new ReviewService(await Parsers.load(wasmDir), initialSettings, workspaceRoots, trusted);
+    reportConfigProblem();
+    const rules = new Set(ruleCatalog().map((entry) => entry.meta.name)).size;
     connection.sendNotification(serverStatusNotification, {
       health: 'ready',
-      summary: `Python, Java, JavaScript, TypeScript · ${ruleCount} ${ruleCount === 1 ? 'rule' : 'rules'}`,
+      summary: `Python, Java, JavaScript, TypeScript · ${rules} ${rules === 1 ? 'rule' : 'rules'}`,
     });
   } catch (error) {
-    parsersFailed = `Could not load the tree-sitter grammars from ${wasmDir}: ${String(error)}`;
-    connection.console.error(parsersFailed);
-    connection.sendNotification(serverStatusNotification, { health: 'degraded', summary: 'Review unavailable', problem: parsersFailed });
+    const problem = `Could not load the tree-sitter grammars from ${wasmDir}: ${describe(error)}`;
+    connection.console.error(problem);
+    connection.sendNotification(serverStatusNotification, { health: 'degraded', summary: 'Review unavailable', problem });
   }
   documents.all().forEach(review);
 });
 
-async function refreshSettings(): Promise<void> {
-  settings = resolveSettings(await connection.workspace.getConfiguration({ section: 'sightline' }));
+async function pullSettings(): Promise<Settings> {
+  return resolveSettings(await connection.workspace.getConfiguration({ section: 'sightline' }));
+}
+
+function reportConfigProblem(): void {
+  if (service?.configProblem) {
+    connection.console.error(service.configProblem);
+    void connection.window.showWarningMessage(`Sightline ignores ${projectConfigName}: ${service.configProblem}`);
+  }
 }
 
 connection.onDidChangeConfiguration(async (change) => {
-  if (canPullConfiguration) await refreshSettings();
-  else settings = resolveSettings((change.settings as { sightline?: unknown } | undefined)?.sightline);
-  trees?.forgetFindings();
+  const settings = canPullConfiguration ? await pullSettings() : resolveSettings((change.settings as { sightline?: unknown } | undefined)?.sightline);
+  service?.updateSettings(settings);
+  toldTooLarge.clear();
   documents.all().forEach(review);
 });
 
+connection.onDidChangeWatchedFiles(({ changes }) => {
+  if (!service) return;
+  let configChanged = false;
+  for (const change of changes) {
+    if (change.uri.endsWith(`/${projectConfigName}`)) {
+      configChanged = true;
+      continue;
+    }
+    const findings = service.fileChanged(change.uri, change.type === FileChangeType.Deleted, documents.get(change.uri) !== undefined);
+    if (findings) publish(change.uri, findings);
+  }
+  if (configChanged) {
+    service.reloadProjectConfig();
+    reportConfigProblem();
+    documents.all().forEach(review);
+  }
+});
+
 connection.onRequest(listRulesRequest, (): RuleDescription[] =>
-  allRules.flatMap((rule) =>
-    rule.languages.map((language) => ({
-      id: ruleId(language, rule.meta.name),
-      title: rule.meta.title,
-      category: rule.meta.category,
-      severity: rule.meta.severity,
-      cwe: rule.meta.cwe,
-    })),
-  ),
+  ruleCatalog().map(({ id, meta }) => ({ id, title: meta.title, category: meta.category, severity: meta.severity, cwe: meta.cwe })),
 );
+
+connection.onRequest(reviewWorkspaceRequest, async (params, token) => {
+  if (!service) throw new Error('The review engine is not available: the grammars did not load.');
+  const progress = await connection.window.attachWorkDoneProgress(params.workDoneToken);
+  progress.begin('Sightline: reviewing the workspace', 0, 'Finding files…', true);
+  try {
+    return await service.reviewWorkspace(
+      (uri) => documents.get(uri) !== undefined,
+      publish,
+      ({ done, total, path }) => progress.report(total === 0 ? 100 : Math.floor((done / total) * 100), `${done} of ${total} files · ${path}`),
+      () => token.isCancellationRequested,
+    );
+  } finally {
+    progress.done();
+  }
+});
+
+connection.onHover(({ textDocument, position }) => {
+  const markdown = hoverMarkdown(findingsAt(service?.findingsFor(textDocument.uri) ?? [], position), ruleDocumentationUrl);
+  return markdown ? { contents: { kind: 'markdown', value: markdown } } : null;
+});
+
+connection.onCodeAction(({ textDocument, context }): CodeAction[] => {
+  const document = documents.get(textDocument.uri);
+  const parsed = service?.parsed(textDocument.uri);
+  if (!service || !document || !parsed) return [];
+  const findings = service.findingsFor(textDocument.uri);
+  return context.diagnostics.flatMap((diagnostic) => {
+    const finding = findings.find((f) => f.ruleId === diagnostic.code && sameRange(f.range, diagnostic.range));
+    if (!finding) return [];
+    return actionsForFinding(finding, parsed.info.language, document.getText(), parsed).map((action) => ({
+      title: action.title,
+      kind: CodeActionKind.QuickFix,
+      diagnostics: [diagnostic],
+      isPreferred: action.isPreferred,
+      edit: action.edits ? { changes: { [textDocument.uri]: action.edits } } : undefined,
+      command: action.command,
+    }));
+  });
+});
 
 // TextDocuments fires onDidChangeContent for a newly opened document too: one review per version.
 documents.onDidChangeContent((event) => review(event.document));
-documents.onDidClose((event) => {
-  trees?.close(event.document.uri);
-  toldTooLarge.delete(event.document.uri);
-  connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
+documents.onDidClose(({ document }) => {
+  toldTooLarge.delete(document.uri);
+  publish(document.uri, service?.closeDocument(document.uri) ?? []);
 });
 
 function review(document: TextDocument): void {
-  if (!trees) return;
-  const publish = (diagnostics: Diagnostic[]): void => {
-    void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
-  };
-  const text = document.getText();
-  const path = document.uri.startsWith('file:') ? fileURLToPath(document.uri) : undefined;
-  if (!settings.review.enable || (path && isExcluded(path, workspaceRoots, settings.review.exclude))) {
-    trees.close(document.uri);
-    return publish([]);
-  }
-  if (text.length > settings.review.maxFileSize) {
-    trees.close(document.uri);
-    if (!toldTooLarge.has(document.uri)) {
-      toldTooLarge.add(document.uri);
-      const limit = `${Math.round(settings.review.maxFileSize / 1024)} KiB`;
-      connection.window.showInformationMessage(`Sightline does not review ${path ?? document.uri}: it is larger than sightline.review.maxFileSize (${limit}).`);
-    }
-    return publish([]);
-  }
+  if (!service) return;
+  const publishVersion = (diagnostics: Diagnostic[]) => void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
   try {
-    const parsed = trees.update(document.uri, document.languageId, text);
-    if (!parsed) return;
-    const { findings, failures } = reviewTree(parsed.info.language, parsed.tree, text, settings, parsed.cache);
-    for (const failure of failures) connection.console.error(`Rule ${failure.ruleId} failed on ${document.uri}: ${describe(failure.error)}`);
-    publish(findings.map(toDiagnostic));
+    const outcome = service.reviewDocument({ uri: document.uri, languageId: document.languageId, text: document.getText() });
+    if (outcome.kind === 'reviewed') {
+      for (const failure of outcome.failures) connection.console.error(`Rule ${failure.ruleId} failed on ${document.uri}: ${describe(failure.error)}`);
+      return publishVersion(outcome.findings.map((f) => toDiagnostic(f, document.uri)));
+    }
+    if (outcome.kind === 'too-large' && !toldTooLarge.has(document.uri)) {
+      toldTooLarge.add(document.uri);
+      const limit = `${Math.round(service.settings.review.maxFileSize / 1024)} KiB`;
+      void connection.window.showInformationMessage(`Sightline does not review ${displayName(document.uri)}: it is larger than sightline.review.maxFileSize (${limit}).`);
+    }
+    if (outcome.kind !== 'skipped' || outcome.reason !== 'not-reviewed') publishVersion([]);
   } catch (error) {
-    trees.close(document.uri);
     connection.console.error(`Could not review ${document.uri}: ${describe(error)}`);
   }
+}
+
+function publish(uri: string, findings: Finding[]): void {
+  void connection.sendDiagnostics({ uri, diagnostics: findings.map((f) => toDiagnostic(f, uri)) });
+}
+
+function sameRange(a: Finding['range'], b: Diagnostic['range']): boolean {
+  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+}
+
+function displayName(uri: string): string {
+  return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
 }
 
 function describe(error: unknown): string {

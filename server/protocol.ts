@@ -1,6 +1,6 @@
 // Custom LSP methods shared by the extension and the server. Every `sightline/*` method is declared
 // here once, with its parameter and result types, and both sides import these constants.
-import { NotificationType, RequestType0 } from 'vscode-languageserver-protocol';
+import { NotificationType, RequestType, RequestType0, type WorkDoneProgressParams } from 'vscode-languageserver-protocol';
 
 export type ServerHealth = 'ready' | 'degraded';
 
@@ -25,3 +25,16 @@ export interface RuleDescription {
 
 /** Client → server: the review rules the server runs, for "Sightline: Show Review Rules". */
 export const listRulesRequest = new RequestType0<RuleDescription[], void>('sightline/listRules');
+
+export type ReviewWorkspaceParams = WorkDoneProgressParams;
+
+export interface ReviewWorkspaceResult {
+  files: number;
+  findings: number;
+  /** Files that were found but not reviewed, with the reason (too large, binary, unreadable). */
+  skipped: { path: string; reason: string }[];
+  cancelled: boolean;
+}
+
+/** Client → server: review every supported file in the workspace; progress over $/progress, cancellable. */
+export const reviewWorkspaceRequest = new RequestType<ReviewWorkspaceParams, ReviewWorkspaceResult, void>('sightline/reviewWorkspace');

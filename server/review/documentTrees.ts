@@ -17,7 +17,11 @@ export interface ParsedDocument {
 export class DocumentTrees {
   private readonly documents = new Map<string, ParsedDocument>();
 
-  constructor(private readonly parsers: Parsers) {}
+  constructor(readonly parsers: Parsers) {}
+
+  get(uri: string): ParsedDocument | undefined {
+    return this.documents.get(uri);
+  }
 
   /** Parses or reparses the document; undefined for languages that are not reviewed. */
   update(uri: string, languageId: string, text: string): ParsedDocument | undefined {
