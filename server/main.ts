@@ -6,7 +6,9 @@ import {
   createConnection,
   DidChangeConfigurationNotification,
   FileChangeType,
+  MessageType,
   ProposedFeatures,
+  ShowMessageNotification,
   TextDocuments,
   TextDocumentSyncKind,
   type CodeAction,
@@ -87,7 +89,7 @@ async function pullSettings(): Promise<Settings> {
 function reportConfigProblem(): void {
   if (service?.configProblem) {
     connection.console.error(service.configProblem);
-    void connection.window.showWarningMessage(`Sightline ignores ${projectConfigName}: ${service.configProblem}`);
+    showMessage(MessageType.Warning, `Sightline ignores ${projectConfigName}: ${service.configProblem}`);
   }
 }
 
@@ -179,12 +181,17 @@ function review(document: TextDocument): void {
     if (outcome.kind === 'too-large' && !toldTooLarge.has(document.uri)) {
       toldTooLarge.add(document.uri);
       const limit = `${Math.round(service.settings.review.maxFileSize / 1024)} KiB`;
-      void connection.window.showInformationMessage(`Sightline does not review ${displayName(document.uri)}: it is larger than sightline.review.maxFileSize (${limit}).`);
+      showMessage(MessageType.Info, `Sightline does not review ${displayName(document.uri)}: it is larger than sightline.review.maxFileSize (${limit}).`);
     }
     if (outcome.kind !== 'skipped' || outcome.reason !== 'not-reviewed') publishVersion([]);
   } catch (error) {
     connection.console.error(`Could not review ${document.uri}: ${describe(error)}`);
   }
+}
+
+/** A message without actions is a notification: nothing to answer, nothing that can fail. */
+function showMessage(type: MessageType, message: string): void {
+  void connection.sendNotification(ShowMessageNotification.type, { type, message });
 }
 
 function publish(uri: string, findings: Finding[]): void {
@@ -202,6 +209,9 @@ function displayName(uri: string): string {
 function describe(error: unknown): string {
   return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }
+
+// The server must outlive any one failed promise (a client that rejects a request, say): log it.
+process.on('unhandledRejection', (reason) => connection.console.error(`Unhandled rejection: ${describe(reason)}`));
 
 documents.listen(connection);
 connection.listen();

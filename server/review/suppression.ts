@@ -1,8 +1,10 @@
 // Findings a developer has silenced in a comment: `sightline-ignore` (every rule) or
-// `sightline-ignore: python/sql-injection, hardcoded-credentials` on the line or the line above;
+// `sightline-ignore: python/sql-injection, hardcoded-credentials` at the end of the line, or on a
+// comment line of its own just above (a trailing comment on the line above belongs to that line);
 // Bandit's `# nosec` and Sonar's `NOSONAR` on the line itself, unless turned off in settings.
 
 const ignoreComment = /(?:#|\/\/|\/\*)[^\n]*?\bsightline-ignore\b(?!-)(?:\s*:\s*([\w/.-]+(?:\s*,\s*[\w/.-]+)*))?/;
+const commentOnly = /^\s*(#|\/\/|\/\*|\*)/;
 const foreignComment = /(?:#\s*nosec\b|(?:#|\/\/|\/\*)[^\n]*?\bNOSONAR\b)/;
 
 export function isSuppressed(lines: readonly string[], line: number, ruleId: string, honorForeign: boolean): boolean {
@@ -14,7 +16,8 @@ export function isSuppressed(lines: readonly string[], line: number, ruleId: str
     if (!match[1]) return true;
     return match[1].split(/\s*,\s*/).some((id) => id === ruleId || id === name);
   };
-  if (ignores(lines[line]) || ignores(lines[line - 1])) return true;
+  const above = lines[line - 1];
+  if (ignores(lines[line]) || (above !== undefined && commentOnly.test(above) && ignores(above))) return true;
   return honorForeign && foreignComment.test(lines[line] ?? '');
 }
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   createProtocolConnection,
+  DidChangeConfigurationNotification,
   DidChangeTextDocumentNotification,
   DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification,
@@ -33,9 +34,13 @@ export class LspClient {
   private status: ServerStatusParams | undefined;
   private statusWaiters: ((s: ServerStatusParams) => void)[] = [];
 
+  /** What the server gets when it pulls the `sightline` section; change it, then call settingsChanged(). */
+  settings: unknown = {};
+  readonly progress: unknown[] = [];
+
   private constructor(readonly process: ChildProcess, readonly connection: ProtocolConnection) {}
 
-  static async start(options: { settings?: unknown; rootPath?: string } = {}): Promise<LspClient> {
+  static async start(options: { settings?: unknown; rootPath?: string; workspaceTrusted?: boolean } = {}): Promise<LspClient> {
     const child = spawn(process.execPath, [join(distDir, 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new LspClient(child, connection);
@@ -54,13 +59,16 @@ export class LspClient {
     });
     connection.onNotification('window/logMessage', (params: { message: string }) => void client.logs.push(params.message));
     connection.onNotification('window/showMessage', (params: { message: string }) => void client.messages.push(params.message));
-    connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => options.settings ?? {}));
+    client.settings = options.settings ?? {};
+    connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => client.settings));
+    connection.onNotification('$/progress', (params: unknown) => void client.progress.push(params));
     connection.onRequest('client/registerCapability', () => null);
     connection.listen();
     const rootUri = options.rootPath ? pathToFileURL(options.rootPath).href : null;
     await connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri,
+      initializationOptions: { workspaceTrusted: options.workspaceTrusted ?? true },
       workspaceFolders: rootUri ? [{ uri: rootUri, name: 'root' }] : null,
       capabilities: { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } } },
     });
@@ -96,6 +104,11 @@ export class LspClient {
     const diagnostics = this.nextDiagnostics(uri, (p) => p.version === version);
     await this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: changes });
     return diagnostics;
+  }
+
+  /** Tells the server the settings changed; it pulls them again and re-reviews open documents. */
+  async settingsChanged(): Promise<void> {
+    await this.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
   }
 
   async close(uri: string): Promise<Diagnostic[]> {
