@@ -7,6 +7,7 @@ import { AuditViewProvider } from './webviews/auditView';
 /** What activate() returns: used by the integration tests and open to other extensions. */
 export interface SightlineApi {
   serverState(): ServerState;
+  onDidChangeServerState: vscode.Event<ServerState>;
   whenServerReady(): Promise<void>;
 }
 
@@ -23,6 +24,7 @@ export function activate(extension: vscode.ExtensionContext): SightlineApi {
   void context.start();
   return {
     serverState: () => context.serverState,
+    onDidChangeServerState: context.onDidChangeServerState,
     whenServerReady: () => context.whenServerReady(),
   };
 }

@@ -2,6 +2,7 @@
 // finding reaches the Problems data and leaves it again, and the trace panel opens.
 // Every wait is on a VS Code event with a deadline, never a fixed sleep.
 import * as assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { SightlineApi } from '../../../extension/main';
 
@@ -88,6 +89,18 @@ suite('Sightline in a real VS Code', () => {
     assert.equal(finding.source, 'sightline');
   });
 
+  test('hovering the finding explains the rule; quick fixes offer to ignore or disable it', async () => {
+    const finding = vscode.languages.getDiagnostics(document.uri).find(isCredentialFinding)!;
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, finding.range.start.translate(0, 2));
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(text, /Hard-coded credentials/i);
+    assert.match(text, /Compliant:/);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, finding.range);
+    const titles = actions.map((a) => a.title);
+    assert.ok(titles.includes(`Ignore ${CREDENTIALS_RULE} on this line`), titles.join(', '));
+    assert.ok(titles.includes(`Disable rule ${CREDENTIALS_RULE} in settings`), titles.join(', '));
+  });
+
   test('removing the key clears the warning', async () => {
     const edit = new vscode.WorkspaceEdit();
     edit.replace(document.uri, document.lineAt(KEY_LINE).range, 'AWS_ACCESS_KEY_ID = os.environ["AWS_ACCESS_KEY_ID"]');
@@ -111,4 +124,40 @@ suite('Sightline in a real VS Code', () => {
     );
     assert.match(tab.label, /Traces/);
   });
+
+  test('a crashed server is restarted and reviews again', async function () {
+    const serverPid = childServerPid();
+    if (serverPid === undefined) return this.skip();
+    const crashed = waitFor(api.onDidChangeServerState, () => api.serverState() === 'crashed' || undefined, SERVER_START_MS, () => 'the crash to be noticed');
+    process.kill(serverPid, 'SIGKILL');
+    await crashed;
+    await waitFor(api.onDidChangeServerState, () => api.serverState() === 'running' || undefined, SERVER_START_MS, () => `a restart (state: ${api.serverState()})`);
+    await withDeadline(api.whenServerReady(), SERVER_START_MS, () => 'the restarted server to be ready');
+    assert.notEqual(childServerPid(), serverPid);
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(document.uri, new vscode.Position(0, 0), 'AGAIN = "AKIAIOSFODNN7EXAMPLF"\n');
+    await vscode.workspace.applyEdit(edit);
+    await waitFor(
+      vscode.languages.onDidChangeDiagnostics,
+      () => vscode.languages.getDiagnostics(document.uri).find((d) => isCredentialFinding(d) && d.range.start.line === 0),
+      DIAGNOSTICS_MS,
+      () => `a finding from the restarted server; have ${summarize(vscode.languages.getDiagnostics(document.uri))}`,
+    );
+  });
 });
+
+/** The language server is a child of this extension host; found through /proc where there is one. */
+function childServerPid(): number | undefined {
+  if (!existsSync('/proc')) return undefined;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (parent === process.pid && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('dist/server.js')) return Number(entry);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return undefined;
+}
