@@ -38,3 +38,130 @@ export interface ReviewWorkspaceResult {
 
 /** Client → server: review every supported file in the workspace; progress over $/progress, cancellable. */
 export const reviewWorkspaceRequest = new RequestType<ReviewWorkspaceParams, ReviewWorkspaceResult, void>('sightline/reviewWorkspace');
+
+// ---- Traces -------------------------------------------------------------------------------------
+
+export type ErrorClassName = 'error' | 'fault' | 'throttle';
+
+export interface TraceQuery {
+  service?: string;
+  operation?: string;
+  minDurationMs?: number;
+  maxDurationMs?: number;
+  errorsOnly?: boolean;
+  /** `key=value` on any span attribute. */
+  attribute?: { key: string; value: string };
+  /** Free text matched against service, operation and attribute values. */
+  text?: string;
+  /** Only traces with a span linked to this function (from a CodeLens click). */
+  function?: { file: string; name: string };
+  sort?: 'newest' | 'oldest' | 'slowest' | 'fastest' | 'most-errors';
+  limit?: number;
+}
+
+export interface TraceSummary {
+  traceId: string;
+  rootService: string;
+  rootName: string;
+  /** Nanoseconds since the epoch, decimal string. */
+  startNs: string;
+  durationMs: number;
+  spanCount: number;
+  errorCount: number;
+  /** The worst failure in the trace. */
+  errorClass?: ErrorClassName;
+  services: string[];
+}
+
+/** Client → server: traces matching a query, for the trace list. */
+export const listTracesRequest = new RequestType<TraceQuery, TraceSummary[], void>('sightline/listTraces');
+
+/**
+ * One trace as the timeline draws it: columns of equal length, one row per span, in depth-first
+ * order, with strings interned. A 100,000-span trace stays a few megabytes this way; details of
+ * one span come from sightline/getSpan when it is selected.
+ */
+export interface TraceTimeline {
+  traceId: string;
+  startNs: string;
+  durationMs: number;
+  spanIds: string[];
+  /** Row index of the parent, -1 for roots (and for spans whose parent never arrived). */
+  parent: number[];
+  depth: number[];
+  /** Start relative to the trace start (startMs) and duration (spanMs), in milliseconds. */
+  startMs: number[];
+  spanMs: number[];
+  /** Time not covered by children, in milliseconds. */
+  selfMs: number[];
+  /** Index into `strings`. */
+  service: number[];
+  name: number[];
+  /** 0 none, 1 error, 2 fault, 3 throttle. */
+  failure: number[];
+  /** 1 when the span is on the critical path. */
+  critical: number[];
+  /** 1 when the span has a source location. */
+  hasCode: number[];
+  strings: string[];
+}
+
+export const getTraceRequest = new RequestType<{ traceId: string }, TraceTimeline | null, void>('sightline/getTrace');
+
+export interface SpanDetail {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  service: string;
+  name: string;
+  kind: string;
+  startNs: string;
+  durationMs: number;
+  status: string;
+  statusMessage?: string;
+  errorClass?: ErrorClassName;
+  attributes: { key: string; value: string }[];
+  events: { name: string; offsetMs: number; attributes: { key: string; value: string }[] }[];
+  /** Resolved against the workspace: a file URI and 0-based line, when the span has a location. */
+  location?: { uri: string; line: number; function?: string; weak: boolean };
+  /** Stack frames of an exception event, each resolved to a workspace file where possible. */
+  stack?: { text: string; uri?: string; line?: number }[];
+}
+
+export const getSpanRequest = new RequestType<{ traceId: string; spanId: string }, SpanDetail | null, void>('sightline/getSpan');
+
+export interface ServiceMapNode {
+  service: string;
+  requests: number;
+  p95Ms: number;
+  errorRate: number;
+  faultRate: number;
+  throttleRate: number;
+  /** Set when a latency SLO is configured for the service and its p95 misses it. */
+  sloMs?: number;
+  missesSlo: boolean;
+}
+
+export interface ServiceMapEdge {
+  from: string;
+  to: string;
+  requests: number;
+  p95Ms: number;
+  errorRate: number;
+  faultRate: number;
+  throttleRate: number;
+}
+
+export const serviceMapRequest = new RequestType<{ query?: TraceQuery }, { nodes: ServiceMapNode[]; edges: ServiceMapEdge[] }, void>('sightline/serviceMap');
+
+export interface TraceComparison {
+  left: TraceSummary;
+  right: TraceSummary;
+  /** Spans matched by service + operation path; durations in ms, undefined where a side lacks it. */
+  rows: { path: string; service: string; name: string; leftMs?: number; rightMs?: number; deltaMs: number }[];
+}
+
+export const compareTracesRequest = new RequestType<{ left: string; right: string }, TraceComparison | null, void>('sightline/compareTraces');
+
+/** Server → client: spans arrived or were cleared; panels refresh, CodeLenses update. */
+export const tracesChangedNotification = new NotificationType<{ spans: number; traces: number }>('sightline/tracesChanged');
