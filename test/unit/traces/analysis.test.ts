@@ -90,3 +90,37 @@ describe('code links', () => {
     assert.equal(matchWorkspaceFile('/var/task/other.py', workspace, {}), undefined);
   });
 });
+
+describe('service map and compare', () => {
+  test('nodes count requests into a service; edges join caller and callee services', async () => {
+    const { serviceMap } = await import('../../../server/traces/serviceMap');
+    const trace = (offset: number, fault: boolean) => [
+      span('1', undefined, offset, offset + 100, { service: 'web' }),
+      span('2', '1', offset + 1, offset + 20, { service: 'web' }),
+      span('3', '2', offset + 2, offset + 18, { service: 'orders', errorClass: fault ? 'fault' : undefined }),
+      span('4', '3', offset + 3, offset + 10, { service: 'dynamodb', errorClass: 'throttle' }),
+    ];
+    const map = serviceMap([trace(0, true), trace(200, false)], { orders: 10 });
+    const node = (s: string) => map.nodes.find((n) => n.service === s)!;
+    assert.deepEqual(map.nodes.map((n) => [n.service, n.requests]), [['web', 2], ['orders', 2], ['dynamodb', 2]]);
+    assert.equal(node('orders').faultRate, 0.5);
+    assert.equal(node('orders').p95Ms, 16);
+    assert.equal(node('orders').missesSlo, true);
+    assert.equal(node('dynamodb').throttleRate, 1);
+    assert.deepEqual(map.edges.map((e) => `${e.from}→${e.to}:${e.requests}`), ['web→orders:2', 'orders→dynamodb:2']);
+  });
+
+  test('compare matches spans by path and occurrence and sorts by the largest change', async () => {
+    const { compareTraces } = await import('../../../server/traces/compare');
+    const left = [span('1', undefined, 0, 100), span('2', '1', 1, 11, { name: 'query' }), span('3', '1', 20, 30, { name: 'query' })];
+    const right = [span('1', undefined, 0, 150), span('2', '1', 1, 61, { name: 'query' }), span('4', '1', 70, 80, { name: 'cache' })];
+    const summary = { traceId: 'x', rootService: 'svc', rootName: 'op-1', startNs: '0', durationMs: 0, spanCount: 0, errorCount: 0, services: [] };
+    const result = compareTraces(left, right, summary, summary);
+    assert.deepEqual(result.rows.map((r) => [r.path, r.leftMs, r.rightMs, r.deltaMs]), [
+      ['svc:op-1', 100, 150, 50],
+      ['svc:op-1 › svc:query', 10, 60, 50],
+      ['svc:op-1 › svc:query #2', 10, undefined, -10],
+      ['svc:op-1 › svc:cache', undefined, 10, 10],
+    ]);
+  });
+});
