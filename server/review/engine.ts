@@ -76,10 +76,10 @@ export function reviewTree(
   const raw: RawFinding[] = [];
   const failures: RuleFailure[] = [];
   for (const unit of units) {
-    const result = used.get(unit.key) ?? cache?.get(unit.key) ?? reviewUnit(language, unit, tree, text, settings, active);
+    const offsets = unitOffsets(unit);
+    const result = used.get(unit.key) ?? cache?.get(unit.key) ?? reviewUnit(language, unit, tree, text, settings, active, offsets);
     used.set(unit.key, result);
-    const offset = unit.root.startIndex;
-    for (const finding of result.findings) raw.push(shift(finding, offset));
+    for (const finding of result.findings) raw.push(mapFinding(finding, offsets.toDocument));
     failures.push(...result.failures);
   }
   cache?.replace(used);
@@ -93,13 +93,12 @@ export function reviewTree(
   return { findings, failures };
 }
 
-function reviewUnit(language: ReviewLanguage, unit: ReviewUnit, tree: Tree, text: string, settings: Settings, active: ActiveRule[]): UnitResult {
+function reviewUnit(language: ReviewLanguage, unit: ReviewUnit, tree: Tree, text: string, settings: Settings, active: ActiveRule[], offsets: UnitOffsets): UnitResult {
   const index = new NodeIndex(unit);
   let calls: CallSite[] | undefined;
   let taint: Taint | undefined;
   const findings: RawFinding[] = [];
   const failures: RuleFailure[] = [];
-  const base = unit.root.startIndex;
   for (const { rule, id, severity } of active) {
     try {
       rule.check({
@@ -112,7 +111,7 @@ function reviewUnit(language: ReviewLanguage, unit: ReviewUnit, tree: Tree, text
         calls: () => (calls ??= callsIn(language, index)),
         taint: () => (taint ??= new Taint(language, unit, index)),
         report(at, message, options) {
-          findings.push(shift({ ruleId: id, message, severity, at: range(at), ...options }, -base));
+          findings.push(mapFinding({ ruleId: id, message, severity, at: range(at), ...options }, offsets.toUnit));
         },
       });
     } catch (error) {
@@ -140,8 +139,46 @@ function range(at: TextRange): TextRange {
   return { startIndex: at.startIndex, endIndex: at.endIndex };
 }
 
-function shift(finding: RawFinding, delta: number): RawFinding {
-  const move = (at: TextRange) => ({ startIndex: at.startIndex + delta, endIndex: at.endIndex + delta });
+/**
+ * Cached findings are kept in the unit's own coordinates, so they stay right wherever the unit
+ * moves. A function's coordinates are offsets from its start. The module's are offsets into its
+ * key, where each function is one marker character, so a function growing or shrinking above a
+ * module-level finding moves it correctly without invalidating the module's cache entry.
+ */
+interface UnitOffsets {
+  toUnit(offset: number): number;
+  toDocument(offset: number): number;
+}
+
+function unitOffsets(unit: ReviewUnit): UnitOffsets {
+  const start = unit.root.startIndex;
+  if (!unit.isModule) return { toUnit: (o) => o - start, toDocument: (o) => o + start };
+  const holes = unit.holes;
+  return {
+    toUnit(offset) {
+      let removed = 0;
+      for (const hole of holes) {
+        if (hole.startIndex >= offset) break;
+        // An offset inside a function counts as the function's marker character.
+        if (hole.endIndex > offset) return hole.startIndex - start - removed;
+        removed += hole.endIndex - hole.startIndex - 1;
+      }
+      return offset - start - removed;
+    },
+    toDocument(keyOffset) {
+      let added = 0;
+      for (const hole of holes) {
+        const marker = hole.startIndex - start - added;
+        if (marker >= keyOffset) break;
+        added += hole.endIndex - hole.startIndex - 1;
+      }
+      return keyOffset + start + added;
+    },
+  };
+}
+
+function mapFinding(finding: RawFinding, map: (offset: number) => number): RawFinding {
+  const move = (at: TextRange) => ({ startIndex: map(at.startIndex), endIndex: map(at.endIndex) });
   return {
     ...finding,
     at: move(finding.at),
