@@ -20,7 +20,7 @@ const jsSources: SourcePattern[] = [
 
 export const sourcePatterns = {
   python: [
-    pattern(['attribute', 'subscript', 'call'], /^(flask\.)?request\.(args|form|json|values|data|files|cookies|headers|get_json|get_data|query_string|view_args|GET|POST|body)\b/, 'the HTTP request'),
+    pattern(['attribute', 'subscript', 'call'], /^(flask\.)?request\.(args|form|json|values|data|files|cookies|headers|get_json|get_data|query_string|view_args|GET|POST|body|query_params|path_params|path|full_path|url)\b/, 'the HTTP request'),
     pattern(['call'], /^(input|raw_input)\(/, 'input()'),
     pattern(['attribute', 'subscript'], /^sys\.argv\b/, 'the command line'),
   ],
