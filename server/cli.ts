@@ -6,7 +6,8 @@ import { parseArgs } from 'node:util';
 import { findReviewFiles } from './review/fileWalker';
 import { Parsers } from './review/parser';
 import { applyProjectConfig } from './review/projectConfig';
-import { reviewFile, type FileReview } from './review/reviewFile';
+import type { FileReview } from './review/reviewFile';
+import { defaultWorkerScript, reviewFiles } from './review/reviewPool';
 import { ruleCatalog } from './review/ruleCatalog';
 import { rulesMarkdown } from './review/ruleDocs';
 import { toSarif } from './review/sarif';
@@ -24,6 +25,7 @@ Commands:
       --format text|json|sarif   output format (default: text)
       --output <file>            write the report to a file instead of standard output
       --fail-on <severity>       exit 1 when findings at or above error|warning|info|hint exist (default: warning)
+      --jobs <n>                 review on at most n threads (default: one per core)
 
   rules               List the review rules.
       --format text|json|markdown
@@ -44,8 +46,11 @@ async function review(args: string[]): Promise<number> {
       format: { type: 'string', default: 'text' },
       output: { type: 'string' },
       'fail-on': { type: 'string', default: 'warning' },
+      jobs: { type: 'string' },
     },
   });
+  const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
+  if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1)) throw new UsageError(`--jobs must be a whole number of at least 1, not '${values.jobs}'.`);
   const format = values.format as (typeof formats)[number];
   if (!formats.includes(format)) throw new UsageError(`--format must be one of ${formats.join(', ')}, not '${values.format}'.`);
   const failOn = values['fail-on'] as SeverityName;
@@ -58,8 +63,8 @@ async function review(args: string[]): Promise<number> {
   const { files, missing } = findReviewFiles(positionals, [baseDir], settings.review.exclude);
   if (missing.length > 0) throw new UsageError(`No such file or folder: ${missing.join(', ')}`);
 
-  const parsers = await Parsers.load(join(__dirname, 'grammars'));
-  const reviews: FileReview[] = files.map((file) => reviewFile(parsers, file, settings));
+  const wasmDir = join(__dirname, 'grammars');
+  const reviews: FileReview[] = await reviewFiles(files, settings, wasmDir, () => Parsers.load(wasmDir), defaultWorkerScript(__dirname), jobs);
   for (const r of reviews) {
     for (const failure of r.failures) process.stderr.write(`sightline: rule ${failure.ruleId} failed on ${r.path}: ${String(failure.error)}\n`);
   }

@@ -57,7 +57,7 @@ export function callSite(node: Node): CallSite | undefined {
       if (!name) return undefined;
       const object = node.childForFieldName('object');
       const site = build(node, name, object, node.childForFieldName('arguments'), false);
-      site.callee = object ? `${compact(object.text)}.${name.text}` : name.text;
+      site.callee = object && object.endIndex - object.startIndex <= maxCalleeLength ? `${compact(object.text)}.${name.text}` : object ? `….${name.text}` : name.text;
       return site;
     }
     case 'object_creation_expression': {
@@ -82,9 +82,35 @@ function build(node: Node, callee: Node, receiver: Node | null, argumentList: No
       args.push(arg);
     }
   }
-  const text = compact(callee.text);
-  const name = text.replace(/<.*>$/, '').split('.').pop() ?? text;
-  return { node, callee: text, name, receiver: receiver ?? undefined, args, keywords, isConstructor };
+  // A callee can be a whole function expression (an IIFE) or a long builder chain: never compact
+  // kilobytes of text per call; no rule matches such a callee by text anyway.
+  const text = callee.endIndex - callee.startIndex > maxCalleeLength ? undefined : compact(callee.text);
+  const name = lastSegment(callee) ?? (text ? (text.replace(/<.*>$/, '').split('.').pop() ?? text) : '');
+  return { node, callee: text ?? `…${name}`, name, receiver: receiver ?? undefined, args, keywords, isConstructor };
+}
+
+const maxCalleeLength = 256;
+
+/** The called name from the syntax: `b` of `a.b`, `File` of `java.io.File`, `List` of `List<String>`. */
+function lastSegment(callee: Node): string | undefined {
+  switch (callee.type) {
+    case 'identifier':
+    case 'type_identifier':
+      return callee.text;
+    case 'attribute':
+      return callee.childForFieldName('attribute')?.text;
+    case 'member_expression':
+      return callee.childForFieldName('property')?.text;
+    case 'scoped_type_identifier':
+    case 'scoped_identifier':
+      return callee.childForFieldName('name')?.text ?? callee.lastNamedChild?.text;
+    case 'generic_type': {
+      const inner = callee.firstNamedChild;
+      return inner ? lastSegment(inner) : undefined;
+    }
+    default:
+      return undefined;
+  }
 }
 
 /** Removes whitespace and comments-free line breaks so `a\n  .b` and `a.b` compare equal. */

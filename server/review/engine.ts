@@ -9,7 +9,7 @@ import type { Tree } from './parser';
 import { ruleId, type Finding, type RawFinding, type Rule, type TextRange } from './rule';
 import { allRules } from './rules';
 import { isSuppressed } from './suppression';
-import { NodeIndex, splitUnits, type ReviewUnit } from './units';
+import { NodeDemand, NodeIndex, splitUnits, type ReviewUnit } from './units';
 import type { RuleSetting, Settings, SeverityName } from '../settings';
 
 export interface RuleFailure {
@@ -94,7 +94,7 @@ export function reviewTree(
 }
 
 function reviewUnit(language: ReviewLanguage, unit: ReviewUnit, tree: Tree, text: string, settings: Settings, active: ActiveRule[], offsets: UnitOffsets): UnitResult {
-  const index = new NodeIndex(unit);
+  const index = new NodeIndex(unit, demandFor(tree));
   let calls: CallSite[] | undefined;
   let taint: Taint | undefined;
   const findings: RawFinding[] = [];
@@ -109,7 +109,7 @@ function reviewUnit(language: ReviewLanguage, unit: ReviewUnit, tree: Tree, text
         settings,
         find: (...types) => index.find(...types),
         calls: () => (calls ??= callsIn(language, index)),
-        taint: () => (taint ??= new Taint(language, unit, index)),
+        taint: (sanitizes) => (sanitizes ? new Taint(language, unit, index, sanitizes) : (taint ??= new Taint(language, unit, index))),
         report(at, message, options) {
           findings.push(mapFinding({ ruleId: id, message, severity, at: range(at), ...options }, offsets.toUnit));
         },
@@ -119,6 +119,17 @@ function reviewUnit(language: ReviewLanguage, unit: ReviewUnit, tree: Tree, text
     }
   }
   return { findings, failures };
+}
+
+/** Node-type demand is learned per grammar (type ids differ between grammars). */
+const demands = new WeakMap<object, NodeDemand>();
+function demandFor(tree: Tree): NodeDemand {
+  let demand = demands.get(tree.language);
+  if (!demand) {
+    demand = new NodeDemand();
+    demands.set(tree.language, demand);
+  }
+  return demand;
 }
 
 function activeRules(language: ReviewLanguage, settings: Settings, rules: readonly Rule[]): ActiveRule[] {

@@ -96,8 +96,11 @@ export interface RuleContext {
   find(...types: string[]): Node[];
   /** Every call and constructor call in the unit. */
   calls(): CallSite[];
-  /** Taint tracking over the unit, computed on first use and shared by the rules. */
-  taint(): Taint;
+  /**
+   * Taint tracking over the unit, computed on first use and shared by the rules. With `sanitizes`,
+   * a separate analysis in which those calls also clean data (e.g. CR/LF stripping for logs).
+   */
+  taint(sanitizes?: (call: CallSite) => boolean): Taint;
   report(at: TextRange, message: string, options?: ReportOptions): void;
 }
 

@@ -50,28 +50,78 @@ export function splitUnits(language: ReviewLanguage, root: Node): ReviewUnit[] {
 }
 
 /**
- * Every named node of a unit grouped by type, collected in one walk, so that thirty rules asking
- * for calls or strings do not walk the unit thirty times. The module unit skips its holes.
+ * Which node types the rules ask for, per grammar, learned as they ask. A type most units ask for
+ * is collected eagerly in the one walk over each unit; a rarely asked one (identifiers, wanted by
+ * a rule only once it already has a finding) is fetched on demand, because materialising every
+ * identifier of every unit as a JavaScript object costs more than all the rules together.
+ */
+export class NodeDemand {
+  readonly eager = new Set<string>();
+  private readonly asked = new Map<string, number>();
+  private units = 0;
+
+  unitReviewed(): void {
+    this.units++;
+  }
+
+  /** Records a request; a type asked in most units (after a few) becomes eager. */
+  ask(type: string): void {
+    const count = (this.asked.get(type) ?? 0) + 1;
+    this.asked.set(type, count);
+    if (!this.eager.has(type) && this.units >= 8 && count * 2 > this.units) this.eager.add(type);
+  }
+}
+
+/**
+ * The named nodes of a unit by type. One cursor walk collects the eager types; other types are
+ * fetched once per unit with a walk inside tree-sitter. The module unit skips its holes.
  */
 export class NodeIndex {
   private readonly byType = new Map<string, Node[]>();
+  private readonly collected: ReadonlySet<string>;
+  private readonly holeStarts: number[];
+  private readonly holeEnds: number[];
 
-  constructor(unit: ReviewUnit) {
-    const holes = new Set(unit.holes.map((h) => h.id));
-    walkNamed(unit.root, (cursor) => {
-      const node = cursor.currentNode;
-      if (holes.has(node.id)) return false;
+  constructor(private readonly unit: ReviewUnit, private readonly demand: NodeDemand) {
+    demand.unitReviewed();
+    this.holeStarts = unit.holes.map((h) => h.startIndex);
+    this.holeEnds = unit.holes.map((h) => h.endIndex);
+    this.collected = new Set(demand.eager);
+    if (this.collected.size === 0) return;
+    // One walk inside tree-sitter for every eager type; node.type is then read on the JS side.
+    for (const node of unit.root.descendantsOfType([...this.collected])) {
+      if (!node || node.id === unit.root.id || this.inHole(node.startIndex)) continue;
       const list = this.byType.get(node.type);
       if (list) list.push(node);
       else this.byType.set(node.type, [node]);
-      return true;
-    });
+    }
+    for (const type of this.collected) if (!this.byType.has(type)) this.byType.set(type, []);
   }
 
   /** Nodes of the given types in document order. */
   find(...types: string[]): Node[] {
-    if (types.length === 1) return this.byType.get(types[0]) ?? [];
-    return types.flatMap((t) => this.byType.get(t) ?? []).sort((a, b) => a.startIndex - b.startIndex);
+    for (const type of types) {
+      this.demand.ask(type);
+      if (!this.collected.has(type) && !this.byType.has(type)) this.byType.set(type, this.fetch(type));
+    }
+    if (types.length === 1) return this.byType.get(types[0])!;
+    return types.flatMap((t) => this.byType.get(t)!).sort((a, b) => a.startIndex - b.startIndex);
+  }
+
+  private fetch(type: string): Node[] {
+    return this.unit.root.descendantsOfType(type).filter((n): n is Node => n !== null && n.id !== this.unit.root.id && !this.inHole(n.startIndex));
+  }
+
+  private inHole(index: number): boolean {
+    const starts = this.holeStarts;
+    let low = 0;
+    let high = starts.length - 1;
+    while (low <= high) {
+      const mid = (low + high) >> 1;
+      if (starts[mid] <= index) low = mid + 1;
+      else high = mid - 1;
+    }
+    return high >= 0 && index < this.holeEnds[high];
   }
 }
 

@@ -5,11 +5,9 @@
 // Objects passed as structured fields are serialised with escaping by the loggers, so only strings count,
 // and request parts that cannot contain a raw line break (headers, the undecoded URL) do not count.
 import { compact, type CallSite } from '../calls';
-import { Taint } from '../dataflow/taint';
 import type { Node } from '../parser';
 import type { Rule, RuleContext } from '../rule';
 import { isStringLiteral } from '../syntax';
-import { NodeIndex } from '../units';
 import { reportTainted, sinkName, type TaintedArgument } from './taintedSinks';
 
 const logMethods = /^(trace|debug|info|warn|warning|error|exception|critical|fatal|severe|fine|finer|finest|config|log)$/;
@@ -74,7 +72,7 @@ export const logInjection: Rule = {
       return messages.some((m) => context.taint().sourceOf(m)) ? [{ call, messages }] : [];
     });
     if (sinks.length === 0) return;
-    const forLogs = new Taint(context.language, context.unit, new NodeIndex(context.unit), (call) => removesLineBreaks(context, call));
+    const forLogs = context.taint((call) => removesLineBreaks(context, call));
     const hits: TaintedArgument[] = [];
     for (const { call, messages } of sinks) {
       const at = messages.find((m) => forLogs.sourceOf(m));
