@@ -18,6 +18,18 @@ export interface Settings {
     /** Cyclomatic complexity above which a function is reported as too complex. */
     maxComplexity: number;
   };
+  traces: {
+    /** Deployed path prefix → workspace path prefix, e.g. { "/var/task/": "src/" }. */
+    pathMappings: Record<string, string>;
+    /** How far back CodeLens statistics look, in hours. */
+    statisticsWindowHours: number;
+    /** Latency objective (p95, milliseconds) per service; the service map marks misses. */
+    latencySlo: Record<string, number>;
+    retentionDays: number;
+    maxStorageMB: number;
+    otlp: { enabled: boolean; host: string; port: number };
+    xrayDaemon: { enabled: boolean; host: string; port: number };
+  };
 }
 
 export const defaultSettings: Settings = {
@@ -29,6 +41,15 @@ export const defaultSettings: Settings = {
     honorNosec: true,
     maxComplexity: 15,
   },
+  traces: {
+    pathMappings: {},
+    statisticsWindowHours: 24,
+    latencySlo: {},
+    retentionDays: 7,
+    maxStorageMB: 1024,
+    otlp: { enabled: true, host: '127.0.0.1', port: 4318 },
+    xrayDaemon: { enabled: true, host: '127.0.0.1', port: 2000 },
+  },
 };
 
 /** Fills what a client left out with defaults and drops values of the wrong type. */
@@ -37,6 +58,7 @@ export function resolveSettings(raw: unknown): Settings {
   const review = isRecord(section.review) ? section.review : {};
   const d = defaultSettings.review;
   return {
+    traces: resolveTraces(isRecord(section.traces) ? section.traces : {}),
     review: {
       enable: typeof review.enable === 'boolean' ? review.enable : d.enable,
       maxFileSize: typeof review.maxFileSize === 'number' && review.maxFileSize > 0 ? review.maxFileSize : d.maxFileSize,
@@ -46,6 +68,34 @@ export function resolveSettings(raw: unknown): Settings {
       maxComplexity: typeof review.maxComplexity === 'number' && review.maxComplexity >= 1 ? review.maxComplexity : d.maxComplexity,
     },
   };
+}
+
+function resolveTraces(raw: Record<string, unknown>): Settings['traces'] {
+  const d = defaultSettings.traces;
+  const positive = (value: unknown, fallback: number) => (typeof value === 'number' && value > 0 ? value : fallback);
+  const endpoint = (value: unknown, fallback: { enabled: boolean; host: string; port: number }) => {
+    const r = isRecord(value) ? value : {};
+    return {
+      enabled: typeof r.enabled === 'boolean' ? r.enabled : fallback.enabled,
+      host: typeof r.host === 'string' && r.host !== '' ? r.host : fallback.host,
+      port: typeof r.port === 'number' && Number.isInteger(r.port) && r.port >= 0 && r.port < 65536 ? r.port : fallback.port,
+    };
+  };
+  return {
+    pathMappings: stringRecord(raw.pathMappings, (v): v is string => typeof v === 'string'),
+    statisticsWindowHours: positive(raw.statisticsWindowHours, d.statisticsWindowHours),
+    latencySlo: stringRecord(raw.latencySlo, (v): v is number => typeof v === 'number' && v > 0),
+    retentionDays: positive(raw.retentionDays, d.retentionDays),
+    maxStorageMB: positive(raw.maxStorageMB, d.maxStorageMB),
+    otlp: endpoint(raw.otlp, d.otlp),
+    xrayDaemon: endpoint(raw.xrayDaemon, d.xrayDaemon),
+  };
+}
+
+function stringRecord<T>(raw: unknown, valid: (value: unknown) => value is T): Record<string, T> {
+  const out: Record<string, T> = {};
+  if (isRecord(raw)) for (const [key, value] of Object.entries(raw)) if (valid(value)) out[key] = value;
+  return out;
 }
 
 const ruleSettings: readonly RuleSetting[] = ['error', 'warning', 'info', 'hint', 'off'];
