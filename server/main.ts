@@ -24,6 +24,10 @@ import { projectConfigName } from './review/projectConfig';
 import { ReviewService } from './review/reviewService';
 import type { Finding } from './review/rule';
 import { ruleCatalog } from './review/ruleCatalog';
+import { dayMs, hourMs, openStore } from './storage';
+import { registerTraceHandlers, traceHoverAt } from './traces/traceHandlers';
+import { TraceService } from './traces/traceService';
+import { WorkspaceFiles } from './workspaceFiles';
 import { defaultSettings, resolveSettings, type Settings } from './settings';
 import { version } from './version';
 
@@ -33,6 +37,8 @@ const wasmDir = join(__dirname, 'grammars');
 
 interface InitializationOptions {
   settings?: unknown;
+  /** Where the stores live: the extension's global storage; the CLI uses `.sightline/`. */
+  storagePath?: string;
   /** False in an untrusted workspace: then nothing is read from the workspace's configuration files. */
   workspaceTrusted?: boolean;
 }
@@ -42,6 +48,11 @@ let workspaceRoots: string[] = [];
 let trusted = true;
 let canPullConfiguration = false;
 let service: ReviewService | undefined;
+let storagePath: string | undefined;
+let canRefreshLenses = false;
+let traces: TraceService | undefined;
+let tracesReadOnly = false;
+let workspaceFiles: WorkspaceFiles | undefined;
 /** Documents already told they are too large, so the message is shown once, not per keystroke. */
 const toldTooLarge = new Set<string>();
 
@@ -51,10 +62,13 @@ connection.onInitialize((params) => {
   workspaceRoots = (params.workspaceFolders ?? []).flatMap((f) => (f.uri.startsWith('file:') ? [fileURLToPath(f.uri)] : []));
   initialSettings = resolveSettings(options.settings);
   trusted = options.workspaceTrusted !== false;
+  storagePath = options.storagePath;
+  canRefreshLenses = params.capabilities.workspace?.codeLens?.refreshSupport === true;
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
       hoverProvider: true,
+      codeLensProvider: { resolveProvider: false },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
     },
     serverInfo: { name: 'sightline', version },
@@ -79,7 +93,42 @@ connection.onInitialized(async () => {
     connection.console.error(problem);
     connection.sendNotification(serverStatusNotification, { health: 'degraded', summary: 'Review unavailable', problem });
   }
+  openTraces(initialSettings);
   documents.all().forEach(review);
+});
+
+/** The span store and the service over it; without a storage path (a bare LSP client) there is none. */
+function openTraces(settings: Settings): void {
+  if (!storagePath) {
+    connection.console.warn('No storage path was given: traces are not available in this session.');
+    return;
+  }
+  try {
+    workspaceFiles = new WorkspaceFiles(workspaceRoots, () => service?.settings.review.exclude ?? []);
+    const opened = openStore(storagePath, {
+      name: 'spans',
+      retention: { maxAgeMs: settings.traces.retentionDays * dayMs, maxBytes: settings.traces.maxStorageMB * 1024 * 1024 },
+      onProblem: (problem) => connection.console.warn(`Trace store: ${problem}`),
+    });
+    tracesReadOnly = opened.readOnly;
+    for (const problem of opened.problems) connection.console.warn(`Trace store: ${problem}`);
+    if (opened.readOnly) showMessage(MessageType.Warning, `Sightline: ${opened.problems[0]}`);
+    traces = new TraceService(opened.store, workspaceFiles, () => {
+      const t = (service?.settings ?? settings).traces;
+      return { pathMappings: t.pathMappings, windowMs: t.statisticsWindowHours * hourMs, sloMs: t.latencySlo };
+    });
+  } catch (error) {
+    connection.console.error(`Could not open the trace store in ${storagePath}: ${describe(error)}`);
+  }
+}
+
+registerTraceHandlers({
+  connection,
+  service: () => traces,
+  parsed: (uri) => service?.parsed(uri),
+  sources: () => ({}),
+  readOnly: () => tracesReadOnly,
+  canRefreshLenses: () => canRefreshLenses,
 });
 
 async function pullSettings(): Promise<Settings> {
@@ -104,6 +153,11 @@ connection.onDidChangeWatchedFiles(({ changes }) => {
   if (!service) return;
   let configChanged = false;
   for (const change of changes) {
+    if (change.uri.startsWith('file:') && workspaceFiles) {
+      const path = fileURLToPath(change.uri);
+      if (change.type === FileChangeType.Created) workspaceFiles.added(path);
+      if (change.type === FileChangeType.Deleted) workspaceFiles.removed(path);
+    }
     if (change.uri.endsWith(`/${projectConfigName}`)) {
       configChanged = true;
       continue;
@@ -139,8 +193,11 @@ connection.onRequest(reviewWorkspaceRequest, async (params, token) => {
 });
 
 connection.onHover(({ textDocument, position }) => {
-  const markdown = hoverMarkdown(findingsAt(service?.findingsFor(textDocument.uri) ?? [], position), ruleDocumentationUrl);
-  return markdown ? { contents: { kind: 'markdown', value: markdown } } : null;
+  const sections = [
+    hoverMarkdown(findingsAt(service?.findingsFor(textDocument.uri) ?? [], position), ruleDocumentationUrl),
+    traceHoverAt(traces, service?.parsed(textDocument.uri), textDocument.uri, position),
+  ].filter((s): s is string => s !== undefined);
+  return sections.length > 0 ? { contents: { kind: 'markdown', value: sections.join('\n\n---\n\n') } } : null;
 });
 
 connection.onCodeAction(({ textDocument, context }): CodeAction[] => {
@@ -209,6 +266,8 @@ function displayName(uri: string): string {
 function describe(error: unknown): string {
   return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }
+
+connection.onShutdown(() => traces?.store.close());
 
 // The server must outlive any one failed promise (a client that rejects a request, say): log it.
 process.on('unhandledRejection', (reason) => connection.console.error(`Unhandled rejection: ${describe(reason)}`));

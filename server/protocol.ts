@@ -165,3 +165,34 @@ export const compareTracesRequest = new RequestType<{ left: string; right: strin
 
 /** Server → client: spans arrived or were cleared; panels refresh, CodeLenses update. */
 export const tracesChangedNotification = new NotificationType<{ spans: number; traces: number }>('sightline/tracesChanged');
+
+export interface ImportTracesParams extends WorkDoneProgressParams {
+  paths: string[];
+}
+
+export interface ImportTracesResult {
+  files: number;
+  spans: number;
+  inserted: number;
+  duplicates: number;
+  /** One line per bad file or part of a file, naming it and what is wrong. */
+  problems: string[];
+  cancelled: boolean;
+}
+
+/** Client → server: import trace files or folders into the store; progress over $/progress, cancellable. */
+export const importTracesRequest = new RequestType<ImportTracesParams, ImportTracesResult, void>('sightline/importTraces');
+
+/** Client → server: forget every stored span. */
+export const clearTracesRequest = new RequestType0<void, void>('sightline/clearTraces');
+
+export interface TraceSourcesStatus {
+  otlp?: { url: string; error?: string };
+  xrayDaemon?: { address: string; error?: string };
+  spans: number;
+  traces: number;
+  readOnly: boolean;
+}
+
+/** Client → server: where spans can come from right now and how many are stored. */
+export const traceSourcesRequest = new RequestType0<TraceSourcesStatus, void>('sightline/traceSources');

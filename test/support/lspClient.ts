@@ -1,6 +1,8 @@
 // Drives the built language server process over stdio, as an editor would, for the server tests
 // and the latency benchmark. Every wait is on a message from the server, with a timeout.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
@@ -40,7 +42,7 @@ export class LspClient {
 
   private constructor(readonly process: ChildProcess, readonly connection: ProtocolConnection) {}
 
-  static async start(options: { settings?: unknown; rootPath?: string; workspaceTrusted?: boolean; nodeArgs?: string[] } = {}): Promise<LspClient> {
+  static async start(options: { settings?: unknown; rootPath?: string; workspaceTrusted?: boolean; storagePath?: string; nodeArgs?: string[] } = {}): Promise<LspClient> {
     // nodeArgs go to the server's node, e.g. --cpu-prof to profile it from a benchmark.
     const child = spawn(process.execPath, [...(options.nodeArgs ?? []), join(distDir, 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
@@ -69,7 +71,7 @@ export class LspClient {
     await connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri,
-      initializationOptions: { workspaceTrusted: options.workspaceTrusted ?? true },
+      initializationOptions: { workspaceTrusted: options.workspaceTrusted ?? true, storagePath: options.storagePath ?? mkdtempSync(join(tmpdir(), 'sightline-lsp-store-')) },
       workspaceFolders: rootUri ? [{ uri: rootUri, name: 'root' }] : null,
       capabilities: { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } } },
     });
