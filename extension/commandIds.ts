@@ -5,6 +5,10 @@ export const commandIds = {
   showOutput: 'sightline.showOutput',
   reviewWorkspace: 'sightline.reviewWorkspace',
   showRules: 'sightline.showRules',
+  importTraces: 'sightline.importTraces',
+  clearTraces: 'sightline.clearTraces',
+  /** Run from a CodeLens with { file, name }; hidden from the command palette. */
+  showTracesForFunction: 'sightline.showTracesForFunction',
   /** Run from a quick fix with the rule id; hidden from the command palette. */
   disableRule: 'sightline.disableRule',
 } as const;

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { commandIds, type CommandId } from './commandIds';
 import type { Ctx } from './ctx';
 import { disableRule, reviewWorkspace, showRules } from './reviewCommands';
+import { clearTraces, importTraces, showTracesForFunction } from './traceCommands';
 import { TracesPanel } from './webviews/tracesPanel';
 
 type CommandFactory = (ctx: Ctx) => (...args: unknown[]) => unknown;
@@ -14,10 +15,19 @@ const commands: Record<CommandId, CommandFactory> = {
   [commandIds.reviewWorkspace]: (ctx) => () => reviewWorkspace(ctx),
   [commandIds.showRules]: (ctx) => () => showRules(ctx),
   [commandIds.disableRule]: () => (ruleId) => disableRule(ruleId),
+  [commandIds.importTraces]: (ctx) => (uri, uris) => importTraces(ctx, uriList(uri, uris)),
+  [commandIds.clearTraces]: (ctx) => () => clearTraces(ctx),
+  [commandIds.showTracesForFunction]: (ctx) => (target) => showTracesForFunction(ctx, target),
 };
 
 export function registerCommands(ctx: Ctx): void {
   for (const [id, factory] of Object.entries(commands)) {
     ctx.register(vscode.commands.registerCommand(id, factory(ctx)));
   }
+}
+
+/** From the explorer's context menu a command gets the clicked file and the whole selection. */
+function uriList(uri: unknown, uris: unknown): vscode.Uri[] | undefined {
+  if (Array.isArray(uris) && uris.every((u) => u instanceof vscode.Uri)) return uris as vscode.Uri[];
+  return uri instanceof vscode.Uri ? [uri] : undefined;
 }

@@ -66,6 +66,7 @@ export class Ctx implements vscode.Disposable {
 
   async start(): Promise<void> {
     if (this.client) return;
+    await vscode.workspace.fs.createDirectory(this.extension.globalStorageUri);
     const module = this.extension.asAbsolutePath('dist/server.js');
     const serverOptions: ServerOptions = {
       run: { module, transport: TransportKind.ipc },
@@ -74,7 +75,13 @@ export class Ctx implements vscode.Disposable {
     const clientOptions: LanguageClientOptions = {
       documentSelector: reviewedDocuments,
       outputChannel: this.output,
-      initializationOptions: { settings: vscode.workspace.getConfiguration().get('sightline'), workspaceTrusted: vscode.workspace.isTrusted },
+      initializationOptions: {
+        settings: vscode.workspace.getConfiguration().get('sightline'),
+        workspaceTrusted: vscode.workspace.isTrusted,
+        storagePath: this.extension.globalStorageUri.fsPath,
+      },
+      // Hovers link to traces; only our own command may run from them.
+      markdown: { isTrusted: { enabledCommands: ['sightline.openTrace', 'sightline.showTracesForFunction'] } },
       synchronize: {
         // Files changed on disk keep a workspace review current; .sightline.json changes the rules.
         fileEvents: [

@@ -1,0 +1,60 @@
+// Commands of the trace feature: import files, clear the store, open the traces of a function.
+import { randomUUID } from 'node:crypto';
+import * as vscode from 'vscode';
+import { WorkDoneProgress } from 'vscode-languageclient/node';
+import { clearTracesRequest, importTracesRequest } from '../server/protocol';
+import type { Ctx } from './ctx';
+import { TracesPanel } from './webviews/tracesPanel';
+
+export async function importTraces(ctx: Ctx, uris?: vscode.Uri[]): Promise<void> {
+  const picked =
+    uris ??
+    (await vscode.window.showOpenDialog({
+      title: 'Import traces: OTLP JSON or protobuf, collector file output, X-Ray, Jaeger or Zipkin JSON',
+      canSelectFiles: true,
+      canSelectFolders: true,
+      canSelectMany: true,
+      openLabel: 'Import',
+    }));
+  if (!picked?.length) return;
+  const client = await ctx.readyClient();
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'Sightline: importing traces', cancellable: true },
+    async (progress, token) => {
+      const workDoneToken = randomUUID();
+      let reported = 0;
+      const subscription = client.onProgress(WorkDoneProgress.type, workDoneToken, (value) => {
+        if (value.kind === 'end') return;
+        const percentage = value.percentage ?? reported;
+        progress.report({ message: value.message, increment: Math.max(0, percentage - reported) });
+        reported = Math.max(reported, percentage);
+      });
+      try {
+        return await client.sendRequest(importTracesRequest, { paths: picked.map((u) => u.fsPath), workDoneToken }, token);
+      } finally {
+        subscription.dispose();
+      }
+    },
+  );
+  for (const problem of result.problems) ctx.output.warn(problem);
+  const problems = result.problems.length > 0 ? ` ${result.problems.length} ${result.problems.length === 1 ? 'problem' : 'problems'} (see the Sightline output).` : '';
+  const summary = `${result.cancelled ? 'Import cancelled after' : 'Imported'} ${result.inserted} new spans from ${result.files} ${result.files === 1 ? 'file' : 'files'}${result.duplicates ? ` (${result.duplicates} already stored)` : ''}.${problems}`;
+  const actions = result.problems.length > 0 ? ['Show Traces', 'Show Output'] : ['Show Traces'];
+  const choice = await (result.problems.length > 0 && result.inserted === 0 ? vscode.window.showWarningMessage : vscode.window.showInformationMessage)(`Sightline: ${summary}`, ...actions);
+  if (choice === 'Show Traces') TracesPanel.show(ctx);
+  if (choice === 'Show Output') ctx.output.show();
+}
+
+export async function clearTraces(ctx: Ctx): Promise<void> {
+  const answer = await vscode.window.showWarningMessage('Delete every stored span? Traces already sent to other backends are not affected.', { modal: true }, 'Clear Traces');
+  if (answer !== 'Clear Traces') return;
+  const client = await ctx.readyClient();
+  await client.sendRequest(clearTracesRequest);
+  void vscode.window.showInformationMessage('Sightline: the trace store is empty.');
+}
+
+export function showTracesForFunction(ctx: Ctx, target: unknown): void {
+  const fn = target as { file?: unknown; name?: unknown } | undefined;
+  if (typeof fn?.file !== 'string' || typeof fn.name !== 'string') return TracesPanel.show(ctx);
+  TracesPanel.show(ctx, { function: { file: fn.file, name: fn.name } });
+}
