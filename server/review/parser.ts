@@ -3,7 +3,7 @@ import { Language, Parser, type Tree } from '@vscode/tree-sitter-wasm';
 import { join } from 'node:path';
 import type { GrammarName } from './languages';
 
-export type { Node, Tree, TreeCursor } from '@vscode/tree-sitter-wasm';
+export type { Node, Tree } from '@vscode/tree-sitter-wasm';
 
 const grammarFiles: Record<GrammarName, string> = {
   python: 'tree-sitter-python.wasm',

@@ -1,6 +1,6 @@
-// `.sightline.json` in a workspace root: the team's review configuration, committed with the code,
-// read by the editor and the CLI alike so CI and every developer see the same findings. It has the
-// shape of the `sightline` settings section: { "review": { "rules": {...}, "exclude": [...], ... } }.
+// `.sightline.json` in a workspace root: the team's configuration, committed with the code, read by
+// the editor and the CLI alike so CI and every developer see the same findings and code links. It
+// has the shape of the `sightline` settings section: { "review": {...}, "traces": {...} }.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveSettings, type Settings } from '../settings';
@@ -30,19 +30,21 @@ export function applyProjectConfig(base: Settings, root: string): ProjectConfig 
   } catch (error) {
     return { settings: base, problem: `${path} is not valid JSON: ${(error as Error).message}` };
   }
-  const review = (raw as { review?: Record<string, unknown> } | null)?.review;
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || (review !== undefined && (typeof review !== 'object' || review === null))) {
-    return { settings: base, problem: `${path} must be an object like { "review": { "rules": { "python/sql-injection": "error" } } }` };
+  const { review, traces } = (raw ?? {}) as { review?: Record<string, unknown>; traces?: Record<string, unknown> };
+  const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObject(raw) || (review !== undefined && !isObject(review)) || (traces !== undefined && !isObject(traces))) {
+    return { settings: base, problem: `${path} must be an object like { "review": { "rules": { "python/sql-injection": "error" } }, "traces": { "pathMappings": { "/var/task/": "src/" } } }` };
   }
-  if (!review) return { settings: base };
-  const file = resolveSettings({ review: { ...base.review, ...review } }).review;
+  const resolved = resolveSettings({ review: { ...base.review, ...review }, traces: { ...base.traces, ...traces } });
+  const file = resolved.review;
   return {
     settings: {
       ...base,
+      traces: { ...resolved.traces, pathMappings: { ...base.traces.pathMappings, ...resolved.traces.pathMappings } },
       review: {
         ...file,
         rules: { ...base.review.rules, ...file.rules },
-        exclude: [...new Set([...base.review.exclude, ...(Array.isArray(review.exclude) ? file.exclude : [])])],
+        exclude: [...new Set([...base.review.exclude, ...(Array.isArray(review?.exclude) ? file.exclude : [])])],
       },
     },
   };

@@ -4,7 +4,7 @@
 // query over a 5,000-line file costs more than a whole keystroke's budget, one over a function
 // costs a few milliseconds.
 import type { ReviewLanguage } from './languages';
-import type { Node, TreeCursor } from './parser';
+import type { Node } from './parser';
 
 const functionTypes: Record<ReviewLanguage, ReadonlySet<string>> = {
   python: new Set(['function_definition']),
@@ -29,13 +29,15 @@ export interface ReviewUnit {
 
 /** Splits the tree into outermost function units and the module unit. */
 export function splitUnits(language: ReviewLanguage, root: Node): ReviewUnit[] {
+  // One walk inside tree-sitter finds every function in document order; the outermost are those
+  // not inside the last outermost one kept.
   const functions: Node[] = [];
-  walkNamed(root, (cursor) => {
-    if (!functionTypes[language].has(cursor.nodeType)) return true;
-    functions.push(cursor.currentNode);
-    return false;
-  });
-
+  let end = -1;
+  for (const node of root.descendantsOfType([...functionTypes[language]])) {
+    if (!node || node.startIndex < end) continue;
+    functions.push(node);
+    end = node.endIndex;
+  }
   const text = root.text;
   const units: ReviewUnit[] = functions.map((fn) => ({ root: fn, isModule: false, holes: [], key: fn.text }));
   let moduleKey = '';
@@ -64,6 +66,11 @@ export class NodeDemand {
     this.units++;
   }
 
+  /** Every type any rule has asked for: the module unit, reviewed once per file, collects them all in one walk. */
+  get known(): Iterable<string> {
+    return this.asked.keys();
+  }
+
   /** Records a request; a type asked in most units (after a few) becomes eager. */
   ask(type: string): void {
     const count = (this.asked.get(type) ?? 0) + 1;
@@ -86,7 +93,8 @@ export class NodeIndex {
     demand.unitReviewed();
     this.holeStarts = unit.holes.map((h) => h.startIndex);
     this.holeEnds = unit.holes.map((h) => h.endIndex);
-    this.collected = new Set(demand.eager);
+    // Walking the module unit means walking the whole tree: do it once, for every known type.
+    this.collected = new Set(unit.isModule ? demand.known : demand.eager);
     if (this.collected.size === 0) return;
     // One walk inside tree-sitter for every eager type; node.type is then read on the JS side.
     for (const node of unit.root.descendantsOfType([...this.collected])) {
@@ -122,31 +130,5 @@ export class NodeIndex {
       else high = mid - 1;
     }
     return high >= 0 && index < this.holeEnds[high];
-  }
-}
-
-/**
- * Visits every named node below `root` in document order with a tree cursor, which is much cheaper
- * than materialising child arrays. `visit` returns whether to descend into the node.
- */
-export function walkNamed(root: Node, visit: (cursor: TreeCursor) => boolean): void {
-  const cursor = root.walk();
-  let descend = true;
-  try {
-    for (;;) {
-      if (!(descend && cursor.gotoFirstChild()) && !cursor.gotoNextSibling()) {
-        let climbed = false;
-        while (cursor.gotoParent()) {
-          if (cursor.gotoNextSibling()) {
-            climbed = true;
-            break;
-          }
-        }
-        if (!climbed) return;
-      }
-      descend = cursor.nodeIsNamed ? visit(cursor) : true;
-    }
-  } finally {
-    cursor.delete();
   }
 }
