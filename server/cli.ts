@@ -12,10 +12,10 @@ import { ruleCatalog } from './review/ruleCatalog';
 import { rulesMarkdown } from './review/ruleDocs';
 import { toSarif } from './review/sarif';
 import { toText } from './review/textReport';
+import { UsageError } from './cliSupport';
 import { defaultSettings, type SeverityName } from './settings';
+import { tracesCommand } from './traces/traceCli';
 import { version } from './version';
-
-class UsageError extends Error {}
 
 const usage = `Usage: sightline <command> [options]
 
@@ -29,6 +29,7 @@ Commands:
 
   rules               List the review rules.
       --format text|json|markdown
+  traces <command>    Import, list and summarise traces (sightline traces --help).
 
 Options:
   --help      show this help
@@ -89,7 +90,7 @@ async function rules(args: string[]): Promise<number> {
   return 0;
 }
 
-const commands: Record<string, (args: string[]) => Promise<number>> = { review, rules };
+const commands: Record<string, (args: string[]) => Promise<number>> = { review, rules, traces: tracesCommand };
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
