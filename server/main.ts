@@ -25,6 +25,7 @@ import { ReviewService } from './review/reviewService';
 import type { Finding } from './review/rule';
 import { ruleCatalog } from './review/ruleCatalog';
 import { dayMs, hourMs, openStore } from './storage';
+import { TraceReceivers } from './traces/receivers/receivers';
 import { registerTraceHandlers, traceHoverAt } from './traces/traceHandlers';
 import { TraceService } from './traces/traceService';
 import { WorkspaceFiles } from './workspaceFiles';
@@ -53,6 +54,7 @@ let canRefreshLenses = false;
 let traces: TraceService | undefined;
 let tracesReadOnly = false;
 let workspaceFiles: WorkspaceFiles | undefined;
+let receivers: TraceReceivers | undefined;
 /** Documents already told they are too large, so the message is shown once, not per keystroke. */
 const toldTooLarge = new Set<string>();
 
@@ -117,16 +119,27 @@ function openTraces(settings: Settings): void {
       const t = (service?.settings ?? settings).traces;
       return { pathMappings: t.pathMappings, windowMs: t.statisticsWindowHours * hourMs, sloMs: t.latencySlo };
     });
+    // A read-only store belongs to another window, which also holds the receivers' ports.
+    if (!opened.readOnly) {
+      receivers = new TraceReceivers(
+        (spans) => {
+          traces?.ingest(spans);
+          traceEvents.spansArrived();
+        },
+        (message) => connection.console.info(message),
+      );
+      void receivers.apply(settings.traces.otlp, settings.traces.xrayDaemon);
+    }
   } catch (error) {
     connection.console.error(`Could not open the trace store in ${storagePath}: ${describe(error)}`);
   }
 }
 
-registerTraceHandlers({
+const traceEvents = registerTraceHandlers({
   connection,
   service: () => traces,
   parsed: (uri) => service?.parsed(uri),
-  sources: () => ({}),
+  sources: () => receivers?.status ?? {},
   readOnly: () => tracesReadOnly,
   canRefreshLenses: () => canRefreshLenses,
 });
@@ -145,6 +158,7 @@ function reportConfigProblem(): void {
 connection.onDidChangeConfiguration(async (change) => {
   const settings = canPullConfiguration ? await pullSettings() : resolveSettings((change.settings as { sightline?: unknown } | undefined)?.sightline);
   service?.updateSettings(settings);
+  void receivers?.apply(settings.traces.otlp, settings.traces.xrayDaemon);
   toldTooLarge.clear();
   documents.all().forEach(review);
 });
@@ -267,7 +281,10 @@ function describe(error: unknown): string {
   return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }
 
-connection.onShutdown(() => traces?.store.close());
+connection.onShutdown(async () => {
+  await receivers?.close();
+  traces?.store.close();
+});
 
 // The server must outlive any one failed promise (a client that rejects a request, say): log it.
 process.on('unhandledRejection', (reason) => connection.console.error(`Unhandled rejection: ${describe(reason)}`));

@@ -62,7 +62,10 @@ export class LspClient {
     });
     connection.onNotification('window/logMessage', (params: { message: string }) => void client.logs.push(params.message));
     connection.onNotification('window/showMessage', (params: { message: string }) => void client.messages.push(params.message));
-    client.settings = options.settings ?? {};
+    // Receivers bind real ports: off unless a test asks for them (with port 0 for a free one).
+    const quiet = { traces: { otlp: { enabled: false }, xrayDaemon: { enabled: false } } };
+    const given = (options.settings ?? {}) as { traces?: object };
+    client.settings = { ...quiet, ...given, traces: { ...quiet.traces, ...given.traces } };
     connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => client.settings));
     connection.onNotification('$/progress', (params: unknown) => void client.progress.push(params));
     connection.onRequest('client/registerCapability', () => null);
