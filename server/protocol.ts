@@ -196,3 +196,93 @@ export interface TraceSourcesStatus {
 
 /** Client → server: where spans can come from right now and how many are stored. */
 export const traceSourcesRequest = new RequestType0<TraceSourcesStatus, void>('sightline/traceSources');
+
+// ---- Audit --------------------------------------------------------------------------------------
+
+/** One CloudTrail event as the Audit view and the lookups show it. Every string is from the record: render as text. */
+export interface AuditEventView {
+  id: string;
+  /** ms since the epoch. */
+  time: number;
+  eventName: string;
+  eventSource: string;
+  readOnly: boolean;
+  management: boolean;
+  /** "alice", "alice (AssumedRole deploy-role)", "ec2.amazonaws.com (AWSService)". */
+  who: string;
+  identityType: string;
+  resources: { name?: string; arn?: string; type?: string }[];
+  sourceIp: string;
+  region: string;
+  userAgent: string;
+  errorCode?: string;
+  errorMessage?: string;
+}
+
+export interface AuditLookupParams {
+  eventName?: string;
+  eventSource?: string;
+  user?: string;
+  resource?: string;
+  resourceType?: string;
+  accessKey?: string;
+  eventId?: string;
+  readOnly?: boolean;
+  errorsOnly?: boolean;
+  category?: 'management' | 'data';
+  from?: number;
+  to?: number;
+  limit?: number;
+}
+
+export const lookupAuditRequest = new RequestType<AuditLookupParams, AuditEventView[], void>('sightline/lookupAudit');
+
+export interface WhoChangedResult {
+  events: AuditEventView[];
+  /** One line per change: "DeleteBucket by alice (AssumedRole deploy-role) from 203.0.113.7 at …". */
+  lines: string[];
+}
+
+export const whoChangedRequest = new RequestType<{ resource: string }, WhoChangedResult, void>('sightline/whoChanged');
+
+export interface AuditGroup {
+  /** What the code references: a resource name/ARN or an API call like `s3:DeleteObject`. */
+  title: string;
+  kind: 'call' | 'resource';
+  /** 0-based lines of the document that reference it. */
+  lines: number[];
+  events: AuditEventView[];
+  /** Failed events in the last 24 hours, by error code. */
+  failures: number;
+  failureCodes: { code: string; count: number }[];
+}
+
+export interface AuditForDocument {
+  uri: string;
+  groups: AuditGroup[];
+  /** Events stored in all: 0 means nothing has been imported yet. */
+  storedEvents: number;
+}
+
+export const auditForDocumentRequest = new RequestType<{ uri: string }, AuditForDocument, void>('sightline/auditForDocument');
+
+/** The full CloudTrail record of one event, as stored, for the read-only JSON view. */
+export const auditRecordRequest = new RequestType<{ eventId: string }, unknown, void>('sightline/auditRecord');
+
+export interface ImportAuditParams extends WorkDoneProgressParams {
+  paths: string[];
+}
+
+export interface ImportAuditResult {
+  files: number;
+  records: number;
+  inserted: number;
+  duplicates: number;
+  problems: string[];
+  cancelled: boolean;
+}
+
+export const importAuditRequest = new RequestType<ImportAuditParams, ImportAuditResult, void>('sightline/importAudit');
+
+/** Server → client: events were stored; the Audit view refreshes. */
+export const auditChangedNotification = new NotificationType<{ events: number }>('sightline/auditChanged');
