@@ -23,6 +23,8 @@ import { Parsers } from './review/parser';
 import { projectConfigName } from './review/projectConfig';
 import { ReviewService } from './review/reviewService';
 import type { Finding } from './review/rule';
+import { registerAuditHandlers } from './audit/auditHandlers';
+import { AuditService } from './audit/auditService';
 import { ruleCatalog } from './review/ruleCatalog';
 import { dayMs, hourMs, openStore } from './storage';
 import { TraceReceivers } from './traces/receivers/receivers';
@@ -55,6 +57,8 @@ let traces: TraceService | undefined;
 let tracesReadOnly = false;
 let workspaceFiles: WorkspaceFiles | undefined;
 let receivers: TraceReceivers | undefined;
+let audit: AuditService | undefined;
+let auditReadOnly = false;
 /** Documents already told they are too large, so the message is shown once, not per keystroke. */
 const toldTooLarge = new Set<string>();
 
@@ -96,6 +100,7 @@ connection.onInitialized(async () => {
     connection.sendNotification(serverStatusNotification, { health: 'degraded', summary: 'Review unavailable', problem });
   }
   openTraces(initialSettings);
+  openAudit(initialSettings);
   documents.all().forEach(review);
 });
 
@@ -134,6 +139,24 @@ function openTraces(settings: Settings): void {
     connection.console.error(`Could not open the trace store in ${storagePath}: ${describe(error)}`);
   }
 }
+
+function openAudit(settings: Settings): void {
+  if (!storagePath) return;
+  try {
+    const opened = openStore(storagePath, {
+      name: 'audit',
+      retention: { maxAgeMs: settings.audit.retentionDays * dayMs, maxBytes: settings.audit.maxStorageMB * 1024 * 1024 },
+      onProblem: (problem) => connection.console.warn(`Audit store: ${problem}`),
+    });
+    auditReadOnly = opened.readOnly;
+    for (const problem of opened.problems) connection.console.warn(`Audit store: ${problem}`);
+    audit = new AuditService(opened.store);
+  } catch (error) {
+    connection.console.error(`Could not open the audit store in ${storagePath}: ${describe(error)}`);
+  }
+}
+
+registerAuditHandlers({ connection, service: () => audit, readOnly: () => auditReadOnly });
 
 const traceEvents = registerTraceHandlers({
   connection,
@@ -284,6 +307,7 @@ function describe(error: unknown): string {
 connection.onShutdown(async () => {
   await receivers?.close();
   traces?.store.close();
+  audit?.store.close();
 });
 
 // The server must outlive any one failed promise (a client that rejects a request, say): log it.

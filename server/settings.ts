@@ -30,6 +30,10 @@ export interface Settings {
     otlp: { enabled: boolean; host: string; port: number };
     xrayDaemon: { enabled: boolean; host: string; port: number };
   };
+  audit: {
+    retentionDays: number;
+    maxStorageMB: number;
+  };
 }
 
 export const defaultSettings: Settings = {
@@ -50,6 +54,10 @@ export const defaultSettings: Settings = {
     otlp: { enabled: true, host: '127.0.0.1', port: 4318 },
     xrayDaemon: { enabled: true, host: '127.0.0.1', port: 2000 },
   },
+  audit: {
+    retentionDays: 90,
+    maxStorageMB: 2048,
+  },
 };
 
 /** Fills what a client left out with defaults and drops values of the wrong type. */
@@ -59,6 +67,7 @@ export function resolveSettings(raw: unknown): Settings {
   const d = defaultSettings.review;
   return {
     traces: resolveTraces(isRecord(section.traces) ? section.traces : {}),
+    audit: resolveAudit(isRecord(section.audit) ? section.audit : {}),
     review: {
       enable: typeof review.enable === 'boolean' ? review.enable : d.enable,
       maxFileSize: typeof review.maxFileSize === 'number' && review.maxFileSize > 0 ? review.maxFileSize : d.maxFileSize,
@@ -90,6 +99,12 @@ function resolveTraces(raw: Record<string, unknown>): Settings['traces'] {
     otlp: endpoint(raw.otlp, d.otlp),
     xrayDaemon: endpoint(raw.xrayDaemon, d.xrayDaemon),
   };
+}
+
+function resolveAudit(raw: Record<string, unknown>): Settings['audit'] {
+  const d = defaultSettings.audit;
+  const positive = (value: unknown, fallback: number) => (typeof value === 'number' && value > 0 ? value : fallback);
+  return { retentionDays: positive(raw.retentionDays, d.retentionDays), maxStorageMB: positive(raw.maxStorageMB, d.maxStorageMB) };
 }
 
 function stringRecord<T>(raw: unknown, valid: (value: unknown) => value is T): Record<string, T> {

@@ -3,6 +3,7 @@
 // events of the resources and calls in a file. Every attribute is an index term, so each question
 // is an index intersection, newest first, with no scan.
 import type { Query, Store, StoredRecord } from '../store/store';
+import { whoOf } from './auditViews';
 import type { AuditEvent } from './model';
 
 export interface AuditLookup {
@@ -113,8 +114,7 @@ export class AuditService {
 
 /** "DeleteBucket by alice (AssumedRole deploy-role) from 203.0.113.7 at 2026-05-01T12:00:00Z". */
 export function describeChange(event: AuditEvent): string {
-  const id = event.identity;
-  const who = id.type === 'AssumedRole' ? `${id.sessionName ?? id.name} (AssumedRole ${id.roleName ?? id.roleArn ?? ''})`.replace(' )', ')') : `${id.name || id.arn || id.principalId || 'unknown'}${id.type && id.type !== 'IAMUser' ? ` (${id.type})` : ''}`;
+  const who = whoOf(event);
   const failed = event.errorCode ? ` — failed: ${event.errorCode}${event.errorMessage ? ` (${event.errorMessage})` : ''}` : '';
   return `${event.eventName} by ${who} from ${event.sourceIp || 'unknown address'} at ${new Date(event.time).toISOString()}${failed}`;
 }

@@ -40,7 +40,9 @@ describe('sightline review', () => {
   });
 
   test('exit 0 when nothing reaches --fail-on, 1 when something does', () => {
-    assert.equal(sightline(['review', join(demo, 'src', 'Inventory.java')]).code, 0);
+    const clean = join(mkdtempSync(join(tmpdir(), 'sightline-clean-')), 'Clean.java');
+    writeFileSync(clean, 'class Clean {\n  int twice(int x) {\n    return 2 * x;\n  }\n}\n');
+    assert.equal(sightline(['review', clean]).code, 0);
     assert.equal(sightline(['review', join(demo, 'app.py'), '--fail-on', 'error']).code, 0);
     assert.equal(sightline(['review', join(demo, 'app.py'), '--fail-on', 'hint']).code, 1);
   });

@@ -3,7 +3,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 
 public class Inventory {
-    // The default provider chain: nothing hard-coded, nothing to flag.
+    // Credentials come from the default provider chain: nothing hard-coded.
     private final DynamoDbClient dynamo = DynamoDbClient.builder()
             .credentialsProvider(DefaultCredentialsProvider.create())
             .build();
