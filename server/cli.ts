@@ -15,6 +15,7 @@ import { toText } from './review/textReport';
 import { UsageError } from './cliSupport';
 import { defaultSettings, type SeverityName } from './settings';
 import { tracesCommand } from './traces/traceCli';
+import { auditCommand } from './audit/auditCli';
 import { version } from './version';
 
 const usage = `Usage: sightline <command> [options]
@@ -30,6 +31,7 @@ Commands:
   rules               List the review rules.
       --format text|json|markdown
   traces <command>    Import, list and summarise traces (sightline traces --help).
+  audit <command>     Import CloudTrail logs and look up events (sightline audit --help).
 
 Options:
   --help      show this help
@@ -90,7 +92,7 @@ async function rules(args: string[]): Promise<number> {
   return 0;
 }
 
-const commands: Record<string, (args: string[]) => Promise<number>> = { review, rules, traces: tracesCommand };
+const commands: Record<string, (args: string[]) => Promise<number>> = { review, rules, traces: tracesCommand, audit: auditCommand };
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

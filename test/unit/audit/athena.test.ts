@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { ATHENA_COLUMNS, buildCloudTrailQuery, cloudTrailTableDdl, createAthenaClient, queryAthena, sqlString, type AthenaQueryOptions } from '../../../server/audit/athena';
 import { toAuditEvent, type AuditEvent } from '../../../server/audit/model';
-import { auditFixturesDir } from '../../support/auditPaths';
+import { auditFixturesDir } from '../../support/paths';
 import { AwsLoopback, TEST_CREDENTIALS, selectAliases } from '../../support/awsLoopback';
 import { CloudTrailGenerator } from '../../support/cloudTrailGenerator';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { toAuditEvent, type AuditEvent, type CloudTrailRecord } from '../../../server/audit/model';
 import { deriveResources, nameFromArn, resourceRuleTable } from '../../../server/audit/resources';
-import { auditFixturesDir } from '../../support/auditPaths';
+import { auditFixturesDir } from '../../support/paths';
 
 const docs = join(auditFixturesDir, 'docs');
 

@@ -7,7 +7,7 @@ import { gzipSync } from 'node:zlib';
 import type { AuditEvent } from '../../../server/audit/model';
 import { importAuditPaths, readAuditBytes, readAuditFile, type ImportOptions, type ImportProgress } from '../../../server/audit/readers';
 import { listLogFiles } from '../../../server/audit/logFiles';
-import { auditFixturesDir } from '../../support/auditPaths';
+import { auditFixturesDir } from '../../support/paths';
 import { CloudTrailGenerator, writeLogTree } from '../../support/cloudTrailGenerator';
 
 let scratch: string;

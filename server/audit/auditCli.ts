@@ -1,0 +1,122 @@
+// `sightline audit …`: import CloudTrail logs into the store and answer lookups from it, with the
+// same engine and store format as the extension.
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatOption, parseDuration, storeDir, UsageError } from '../cliSupport';
+import { dayMs, openStore } from '../storage';
+import { AuditService, describeChange, type AuditLookup } from './auditService';
+import { whoOf } from './auditViews';
+import type { AuditEvent } from './model';
+import { importAuditPaths } from './readers';
+
+const usage = `Usage: sightline audit <command> [options]   (every command takes --store <dir>, default .sightline/)
+
+  import <paths...>              import CloudTrail log files or folders (.json, .json.gz, AWSLogs trees, lookup-events output)
+  lookup [--event-name X] [--event-source S] [--user U] [--resource R] [--resource-type T] [--access-key K]
+         [--event-id I] [--read-only true|false] [--errors] [--since 7d | --start T --end T] [--limit N]
+         [--format text|json]    (json: the full CloudTrail records, newest first)
+  who-changed <name-or-arn> [--format text|json]
+`;
+
+function open(dirOption: string | undefined, writable: boolean): { service: AuditService; close(): void } {
+  const opened = openStore(storeDir(dirOption), { name: 'audit', readOnly: !writable, retention: { maxAgeMs: 400 * dayMs } });
+  for (const problem of opened.problems) process.stderr.write(`sightline: ${problem}\n`);
+  if (writable && opened.readOnly) throw new Error(opened.problems[0]);
+  return { service: new AuditService(opened.store), close: () => opened.store.close() };
+}
+
+export async function auditCommand(args: string[]): Promise<number> {
+  const [command, ...rest] = args;
+  if (command === '--help' || command === 'help') {
+    process.stdout.write(usage);
+    return 0;
+  }
+  const run = commands[command ?? ''];
+  if (!run) throw new UsageError(command ? `Unknown audit command '${command}'.\n\n${usage}` : usage);
+  return run(rest);
+}
+
+function line(event: AuditEvent): string {
+  const resource = event.resources.map((r) => r.name ?? r.arn).filter(Boolean).join(', ');
+  const failed = event.errorCode ? `  ✗ ${event.errorCode}${event.errorMessage ? `: ${event.errorMessage}` : ''}` : '';
+  return `${new Date(event.time).toISOString()}  ${event.eventName.padEnd(28)} ${event.readOnly ? 'read ' : 'write'}  ${whoOf(event)}  ${resource}  ${event.sourceIp}${failed}`;
+}
+
+function time(text: string, option: string): number {
+  const t = Date.parse(text);
+  if (Number.isNaN(t)) throw new UsageError(`${option} takes a time such as 2026-11-20T12:00:00Z, not '${text}'.`);
+  return t;
+}
+
+const commands: Record<string, (args: string[]) => Promise<number>> = {
+  async import(args) {
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { store: { type: 'string' } } });
+    if (positionals.length === 0) throw new UsageError('audit import needs at least one file or folder.');
+    const { service, close } = open(values.store, true);
+    try {
+      let inserted = 0;
+      let duplicates = 0;
+      const result = await importAuditPaths(positionals.map((p) => resolve(p)), {
+        onBatch(events) {
+          const added = service.ingest(events);
+          inserted += added.inserted + added.replaced;
+          duplicates += added.duplicates;
+        },
+      });
+      for (const problem of result.problems) process.stderr.write(`sightline: ${problem}\n`);
+      process.stdout.write(`Imported ${inserted} new events from ${result.files} files (${duplicates + result.duplicates} already stored); the store holds ${service.eventCount} events.\n`);
+      return result.problems.length > 0 && result.records === 0 ? 1 : 0;
+    } finally {
+      close();
+    }
+  },
+
+  async lookup(args) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        store: { type: 'string' }, 'event-name': { type: 'string' }, 'event-source': { type: 'string' }, user: { type: 'string' },
+        resource: { type: 'string' }, 'resource-type': { type: 'string' }, 'access-key': { type: 'string' }, 'event-id': { type: 'string' },
+        'read-only': { type: 'string' }, errors: { type: 'boolean' }, since: { type: 'string' }, start: { type: 'string' }, end: { type: 'string' },
+        limit: { type: 'string' }, format: { type: 'string' },
+      },
+    });
+    const format = formatOption(values.format, ['text', 'json']);
+    if (values.since && (values.start || values.end)) throw new UsageError('Use --since or --start/--end, not both.');
+    const readOnly = values['read-only'];
+    if (readOnly !== undefined && readOnly !== 'true' && readOnly !== 'false') throw new UsageError(`--read-only takes true or false, not '${readOnly}'.`);
+    const limit = values.limit === undefined ? 50 : Number(values.limit);
+    if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a whole number of at least 1, not '${values.limit}'.`);
+    const query: AuditLookup = {
+      eventName: values['event-name'], eventSource: values['event-source'], user: values.user, resource: values.resource,
+      resourceType: values['resource-type'], accessKey: values['access-key'], eventId: values['event-id'],
+      readOnly: readOnly === undefined ? undefined : readOnly === 'true', errorsOnly: values.errors, limit,
+      from: values.since ? Date.now() - parseDuration(values.since, '--since') : values.start ? time(values.start, '--start') : undefined,
+      to: values.end ? time(values.end, '--end') : undefined,
+    };
+    const { service, close } = open(values.store, false);
+    try {
+      const events = service.lookup(query);
+      if (format === 'json') process.stdout.write(JSON.stringify(events.map((e) => e.record), null, 2) + '\n');
+      else process.stdout.write(events.map(line).join('\n') + (events.length ? '\n' : '') + `${events.length} ${events.length === 1 ? 'event' : 'events'}.\n`);
+      return 0;
+    } finally {
+      close();
+    }
+  },
+
+  async 'who-changed'(args) {
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { store: { type: 'string' }, format: { type: 'string' } } });
+    const format = formatOption(values.format, ['text', 'json']);
+    if (positionals.length !== 1) throw new UsageError('audit who-changed takes one resource name or ARN.');
+    const { service, close } = open(values.store, false);
+    try {
+      const events = service.whoChanged(positionals[0]);
+      if (format === 'json') process.stdout.write(JSON.stringify(events.map((e) => ({ summary: describeChange(e), record: e.record })), null, 2) + '\n');
+      else process.stdout.write(events.length ? events.map(describeChange).join('\n') + '\n' : `No stored event changed ${positionals[0]}.\n`);
+      return 0;
+    } finally {
+      close();
+    }
+  },
+};
