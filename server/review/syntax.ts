@@ -35,7 +35,8 @@ export function hasInterpolation(node: Node): boolean {
 /**
  * The name a literal is bound to, if it is the whole value of an assignment, a declaration,
  * a keyword argument or a dictionary/object entry: `password = "..."`, `password="..."`,
- * `{"password": "..."}`, `String password = "..."`, `const password = "..."`, `{ password: "..." }`.
+ * `{"password": "..."}`, `String password = "..."`, `const password = "..."`, `{ password: "..." }`,
+ * and parameter defaults: `def f(password="...")`, `function f(password = "...")`.
  */
 export function boundName(node: Node): string | undefined {
   const parent = node.parent;
@@ -44,13 +45,17 @@ export function boundName(node: Node): string | undefined {
     case 'assignment':
     case 'assignment_expression':
     case 'augmented_assignment':
+    case 'assignment_pattern':
       return parent.childForFieldName('right')?.id === node.id ? lastName(parent.childForFieldName('left')) : undefined;
     case 'keyword_argument':
     case 'variable_declarator':
     case 'public_field_definition':
     case 'field_definition':
     case 'default_parameter':
-      return parent.childForFieldName('value')?.id === node.id ? lastName(parent.childForFieldName('name') ?? parent.childForFieldName('property')) : undefined;
+    case 'typed_default_parameter':
+    case 'required_parameter':
+    case 'optional_parameter':
+      return parent.childForFieldName('value')?.id === node.id ? lastName(parent.childForFieldName('name') ?? parent.childForFieldName('property') ?? parent.childForFieldName('pattern')) : undefined;
     case 'pair':
       return parent.childForFieldName('value')?.id === node.id ? keyName(parent.childForFieldName('key')) : undefined;
     default:

@@ -72,14 +72,51 @@ describe('hardcoded-credentials', () => {
 
   test('a rule turned off in settings reports nothing; a severity override applies', () => {
     const text = `k = "${key}"\n`;
-    const off = { review: { ...defaultSettings.review, rules: { 'hardcoded-credentials': 'off' as const } } };
+    const off = { ...defaultSettings, review: { ...defaultSettings.review, rules: { 'hardcoded-credentials': 'off' as const } } };
     assert.deepEqual(review('python', text, off), []);
-    const error = { review: { ...defaultSettings.review, rules: { 'python/hardcoded-credentials': 'error' as const, 'hardcoded-credentials': 'off' as const } } };
+    const error = { ...defaultSettings, review: { ...defaultSettings.review, rules: { 'python/hardcoded-credentials': 'error' as const, 'hardcoded-credentials': 'off' as const } } };
     assert.equal(review('python', text, error)[0].severity, 'error');
   });
 
   test('secret-looking names', () => {
-    for (const name of ['password', 'dbPassword', 'AWS_SECRET_ACCESS_KEY', 'secretAccessKey', 'api_key', 'authToken']) assert.ok(looksLikeSecretName(name), name);
-    for (const name of ['NextToken', 'next_token', 'tokenUrl', 'password_field', 'keyName', 'ContinuationToken', 'total']) assert.ok(!looksLikeSecretName(name), name);
+    for (const name of ['password', 'dbPassword', 'AWS_SECRET_ACCESS_KEY', 'secretAccessKey', 'api_key', 'authToken', 'client_secret', 'x-api-key', 'keyStorePassword', 'password_value']) {
+      assert.ok(looksLikeSecretName(name), name);
+    }
+    for (const name of ['NextToken', 'next_token', 'tokenUrl', 'password_field', 'keyName', 'ContinuationToken', 'total', 'token_type', 'PASSWORD_RESET_URL', 'passwordEncoder', 'input_token', 'hashed_password', 'AWS::SecretsManager::Secret']) {
+      assert.ok(!looksLikeSecretName(name), name);
+    }
+  });
+
+  const newKinds: [string, string, number, number][] = [
+    ['python', `DB_PASSWORD = "s3cr3t-Pa55"\n`, 0, 14],
+    ['python', `engine = create_engine("postgresql://app:Tr0ub4dor@db/orders")\n`, 0, 41],
+    ['java', `class A { void f(DataSource ds) { ds.setPassword("Tr0ub4dor"); } }\n`, 0, 49],
+    ['javascript', `const key = "-----BEGIN RSA PRIVATE KEY-----\\n${'MIIEowIBAAKCAQEA'.repeat(4)}";\n`, 0, 13],
+    ['typescript', `export const login = (password: string) => password === 'letmein';\n`, 0, 56],
+  ];
+  for (const [languageId, text, line, character] of newKinds) {
+    test(`finds passwords, URLs, private keys in ${languageId}: ${text.trim().slice(0, 50)}`, () => {
+      const findings = review(languageId, text);
+      assert.deepEqual(findings.map((f) => f.range.start), [{ line, character }], JSON.stringify(findings));
+    });
+  }
+
+  const lookAlikes: [string, string][] = [
+    ['python', `password = ""\nif password == "":\n    pass\n`],
+    ['python', `SMTP_PASSWORD = "<smtp-password>"\nTOKEN_TYPE = "bearer"\n`],
+    ['python', `password = os.environ["DB_PASSWORD"]\nPASSWORD_RESET_URL = "/account/password/reset"\n`],
+    ['java', `class A { static final String PASSWORD_PROPERTY = "spring.datasource.password"; }\n`],
+    ['javascript', `const pem = text.startsWith('-----BEGIN RSA PRIVATE KEY-----');\n`],
+    ['typescript', `export const masked = { password: '********' };\n`],
+  ];
+  for (const [languageId, text] of lookAlikes) {
+    test(`stays quiet on a look-alike in ${languageId}: ${text.trim().slice(0, 50)}`, () => {
+      assert.deepEqual(review(languageId, text), []);
+    });
+  }
+
+  test('the connection URL finding covers exactly the password', () => {
+    const [finding] = review('python', `url = "mysql://app:Tr0ub4dor@db/orders"\n`);
+    assert.deepEqual(finding.range, { start: { line: 0, character: 19 }, end: { line: 0, character: 28 } });
   });
 });
