@@ -34,6 +34,20 @@ function copyWasm() {
   }
 }
 
+/** Licences of third-party code the bundles contain, shipped next to them. */
+function copyLicenses() {
+  const to = 'dist/licenses';
+  mkdirSync(to, { recursive: true });
+  const licenses = {
+    'opentelemetry-proto.txt': 'server/traces/formats/opentelemetry-proto/LICENSE',
+    'protobufjs.txt': 'node_modules/protobufjs/LICENSE',
+    'long.txt': 'node_modules/long/LICENSE',
+    'web-tree-sitter.txt': 'node_modules/@vscode/tree-sitter-wasm/LICENSE',
+    'vscode-languageserver-node.txt': 'node_modules/vscode-languageclient/License.txt',
+  };
+  for (const [name, from] of Object.entries(licenses)) if (existsSync(from)) cpSync(from, join(to, name));
+}
+
 function productBuilds() {
   return [
     { ...node, entryPoints: { extension: 'extension/main.ts' }, outdir: 'dist', external: ['vscode'] },
@@ -72,6 +86,7 @@ if (!tests) {
   // run that is using dist/ while someone rebuilds never finds it missing.
   if (production) rmSync('dist', { recursive: true, force: true });
   copyWasm();
+  copyLicenses();
 }
 const builds = tests ? testBuilds() : productBuilds();
 if (watch) {

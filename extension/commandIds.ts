@@ -7,6 +7,12 @@ export const commandIds = {
   showRules: 'sightline.showRules',
   importTraces: 'sightline.importTraces',
   clearTraces: 'sightline.clearTraces',
+  importAudit: 'sightline.importAudit',
+  lookupAudit: 'sightline.lookupAudit',
+  /** From the palette on the resource under the cursor; other callers may pass the name or ARN. */
+  whoChanged: 'sightline.whoChanged',
+  /** Run from a hover link with a trace id; hidden from the command palette. */
+  openTrace: 'sightline.openTrace',
   /** Run from a CodeLens with { file, name }; hidden from the command palette. */
   showTracesForFunction: 'sightline.showTracesForFunction',
   /** Run from a quick fix with the rule id; hidden from the command palette. */

@@ -1,5 +1,6 @@
 // Every command as a factory from the context to its handler, registered from this one table.
 import * as vscode from 'vscode';
+import { importAudit, lookupAudit, whoChanged } from './auditCommands';
 import { commandIds, type CommandId } from './commandIds';
 import type { Ctx } from './ctx';
 import { disableRule, reviewWorkspace, showRules } from './reviewCommands';
@@ -18,6 +19,10 @@ const commands: Record<CommandId, CommandFactory> = {
   [commandIds.importTraces]: (ctx) => (uri, uris) => importTraces(ctx, uriList(uri, uris)),
   [commandIds.clearTraces]: (ctx) => () => clearTraces(ctx),
   [commandIds.showTracesForFunction]: (ctx) => (target) => showTracesForFunction(ctx, target),
+  [commandIds.openTrace]: (ctx) => (traceId) => (typeof traceId === 'string' ? TracesPanel.showTrace(ctx, traceId) : TracesPanel.show(ctx)),
+  [commandIds.importAudit]: (ctx) => (uri, uris) => importAudit(ctx, uriList(uri, uris)),
+  [commandIds.lookupAudit]: (ctx) => () => lookupAudit(ctx),
+  [commandIds.whoChanged]: (ctx) => (resource) => whoChanged(ctx, resource),
 };
 
 export function registerCommands(ctx: Ctx): void {

@@ -12,7 +12,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { serverStatusNotification, type ServerStatusParams } from '../server/protocol';
+import { auditChangedNotification, serverStatusNotification, tracesChangedNotification, type ServerStatusParams } from '../server/protocol';
 import { reviewedDocuments, reviewedExtensions } from './documentSelector';
 import { ServerStatusItem } from './statusItem';
 
@@ -34,9 +34,14 @@ export class Ctx implements vscode.Disposable {
   private gaveUp = false;
   private readonly stateChanged = new vscode.EventEmitter<ServerState>();
   readonly onDidChangeServerState = this.stateChanged.event;
+  // The language client keeps one handler per notification: the context owns them and fans out.
+  private readonly tracesChanged = new vscode.EventEmitter<{ spans: number; traces: number }>();
+  readonly onTracesChanged = this.tracesChanged.event;
+  private readonly auditChanged = new vscode.EventEmitter<{ events: number }>();
+  readonly onAuditChanged = this.auditChanged.event;
 
   constructor(readonly extension: vscode.ExtensionContext) {
-    this.disposables.push(this.output, this.status, this.stateChanged);
+    this.disposables.push(this.output, this.status, this.stateChanged, this.tracesChanged, this.auditChanged);
   }
 
   get serverState(): ServerState {
@@ -101,6 +106,8 @@ export class Ctx implements vscode.Disposable {
       else if (event.newState === State.Running) this.setState('running');
       else if (this.state !== 'crashed') this.setState('stopped');
     });
+    client.onNotification(tracesChangedNotification, (change) => this.tracesChanged.fire(change));
+    client.onNotification(auditChangedNotification, (change) => this.auditChanged.fire(change));
     client.onNotification(serverStatusNotification, (status) => {
       this.lastStatus = status;
       if (status.problem) this.output.error(status.problem);

@@ -7,6 +7,8 @@ export interface WebviewPage {
   /** Bundle name under dist/webviews, e.g. 'traces'. */
   script: string;
   title: string;
+  /** Stylesheets of the page's own, relative to media/, after the shared webview.css. */
+  styles?: string[];
 }
 
 /** The folders a Sightline webview may load from: its bundles and the shared media. */
@@ -20,7 +22,8 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
 export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, page: WebviewPage): string {
   const nonce = randomBytes(16).toString('base64');
   const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webviews', `${page.script}.js`));
-  const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'webview.css'));
+  const styles = ['webview.css', ...(page.styles ?? [])].map((path) =>
+    webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', ...path.split('/'))));
   const csp = [
     `default-src 'none'`,
     `style-src ${webview.cspSource}`,
@@ -34,7 +37,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, p
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link href="${style}" rel="stylesheet">
+${styles.map((style) => `<link href="${style}" rel="stylesheet">`).join('\n')}
 <title>${escapeHtml(page.title)}</title>
 </head>
 <body>

@@ -13,7 +13,7 @@ test('the .vsix whitelist ships no sources, tests, maps, node_modules or native 
     .filter(Boolean);
   assert.ok(files.includes('package.json'), files.join('\n'));
   for (const file of files) {
-    assert.match(file, /^(dist\/[\w-]+\.js|dist\/webviews\/\w+\.js|dist\/grammars\/[\w-]+\.wasm|media\/[\w/.-]+\.(css|svg)|package\.json|README\.md|LICENSE|CHANGELOG\.md)$/, file);
+    assert.match(file, /^(dist\/[\w-]+\.js|dist\/webviews\/\w+\.js|dist\/grammars\/[\w-]+\.wasm|dist\/licenses\/[\w.-]+\.txt|media\/[\w/.-]+\.(css|svg)|package\.json|README\.md|LICENSE|CHANGELOG\.md)$/, file);
     assert.doesNotMatch(file, /\.(ts|map|node)$|node_modules|^test\//, file);
   }
 });
