@@ -13,7 +13,7 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { auditChangedNotification, serverStatusNotification, tracesChangedNotification, type ServerStatusParams } from '../server/protocol';
-import { reviewedDocuments, reviewedExtensions } from './documentSelector';
+import { reviewedExtensions, serverDocuments } from './documentSelector';
 import { ServerStatusItem } from './statusItem';
 
 export type ServerState = 'starting' | 'running' | 'stopped' | 'crashed';
@@ -78,7 +78,7 @@ export class Ctx implements vscode.Disposable {
       debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
     };
     const clientOptions: LanguageClientOptions = {
-      documentSelector: reviewedDocuments,
+      documentSelector: serverDocuments,
       outputChannel: this.output,
       initializationOptions: {
         settings: vscode.workspace.getConfiguration().get('sightline'),

@@ -8,3 +8,12 @@ export const reviewedDocuments: { scheme: string; language: string }[] = reviewe
 
 /** File extensions of the reviewed languages, for file watchers. */
 export const reviewedExtensions = ['py', 'pyw', 'java', 'js', 'mjs', 'cjs', 'jsx', 'ts', 'mts', 'cts', 'tsx'];
+
+/** Infrastructure files the audit features read (CloudFormation/SAM templates, Terraform). */
+export const infrastructureLanguageIds = ['yaml', 'json', 'terraform'];
+
+/** Everything the server is told about: code to review and templates whose resources have audit events. */
+export const serverDocuments: { scheme: string; language: string }[] = [
+  ...reviewedDocuments,
+  ...infrastructureLanguageIds.map((language) => ({ scheme: 'file', language })),
+];

@@ -23,7 +23,7 @@ import { Parsers } from './review/parser';
 import { projectConfigName } from './review/projectConfig';
 import { ReviewService } from './review/reviewService';
 import type { Finding } from './review/rule';
-import { registerAuditHandlers } from './audit/auditHandlers';
+import { auditHoverAt, registerAuditHandlers } from './audit/auditHandlers';
 import { AuditService } from './audit/auditService';
 import { ruleCatalog } from './review/ruleCatalog';
 import { dayMs, hourMs, openStore } from './storage';
@@ -156,7 +156,14 @@ function openAudit(settings: Settings): void {
   }
 }
 
-registerAuditHandlers({ connection, service: () => audit, readOnly: () => auditReadOnly });
+registerAuditHandlers({ connection, service: () => audit, readOnly: () => auditReadOnly, document: referenceDocument });
+
+/** An open document as the audit features read it: code with the tree the review already has. */
+function referenceDocument(uri: string) {
+  const document = documents.get(uri);
+  if (!document) return undefined;
+  return { languageId: document.languageId, text: document.getText(), tree: service?.parsed(uri)?.tree };
+}
 
 const traceEvents = registerTraceHandlers({
   connection,
@@ -233,6 +240,7 @@ connection.onHover(({ textDocument, position }) => {
   const sections = [
     hoverMarkdown(findingsAt(service?.findingsFor(textDocument.uri) ?? [], position), ruleDocumentationUrl),
     traceHoverAt(traces, service?.parsed(textDocument.uri), textDocument.uri, position),
+    auditHoverAt(audit, referenceDocument(textDocument.uri), position),
   ].filter((s): s is string => s !== undefined);
   return sections.length > 0 ? { contents: { kind: 'markdown', value: sections.join('\n\n---\n\n') } } : null;
 });

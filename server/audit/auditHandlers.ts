@@ -3,19 +3,76 @@
 import type { Connection } from 'vscode-languageserver/node';
 import {
   auditChangedNotification,
+  auditForDocumentRequest,
+  type AuditForDocument,
+  type AuditGroup,
   auditRecordRequest,
   importAuditRequest,
   lookupAuditRequest,
   whoChangedRequest,
 } from '../protocol';
 import { describeChange, type AuditService } from './auditService';
-import { toView } from './auditViews';
+import { toView, whoOf } from './auditViews';
+import { auditTerms, referencesFor, type CodeReference, type ReferenceDocument } from './codeReferences';
 import { importAuditPaths } from './readers';
 
 export interface AuditWiring {
   connection: Connection;
   service(): AuditService | undefined;
   readOnly(): boolean;
+  /** The open document's text, language and (for code) syntax tree. */
+  document(uri: string): ReferenceDocument | undefined;
+}
+
+const eventsPerGroup = 20;
+const failureWindowMs = 24 * 3_600_000;
+
+/** What the document touches in AWS, each with the events that touch it, busiest first. */
+export function auditForDocument(service: AuditService, uri: string, document: ReferenceDocument | undefined, now = Date.now()): AuditForDocument {
+  const storedEvents = service.eventCount;
+  if (!document) return { uri, groups: [], storedEvents };
+  const byTerms = new Map<string, { reference: CodeReference; lines: Set<number>; terms: string[] }>();
+  for (const reference of referencesFor(document)) {
+    const terms = auditTerms(reference);
+    if (terms.length === 0) continue;
+    const key = terms.join('\u0000');
+    const group = byTerms.get(key) ?? { reference, lines: new Set<number>(), terms };
+    group.lines.add(reference.range.start.line);
+    byTerms.set(key, group);
+  }
+  const groups: AuditGroup[] = [...byTerms.values()].map(({ reference, lines, terms }) => {
+    const { events, failures, failureCodes } = service.eventsFor({ all: terms }, eventsPerGroup, now - failureWindowMs);
+    return {
+      title: reference.text,
+      kind: reference.kind,
+      lines: [...lines].sort((a, b) => a - b),
+      events: events.map(toView),
+      failures,
+      failureCodes: [...failureCodes].map(([code, count]) => ({ code, count })).sort((a, b) => b.count - a.count),
+    };
+  });
+  groups.sort((a, b) => (b.events[0]?.time ?? 0) - (a.events[0]?.time ?? 0) || a.lines[0] - b.lines[0]);
+  return { uri, groups, storedEvents };
+}
+
+/** Hover text for an AWS call or resource under the cursor: its last events and failures. */
+export function auditHoverAt(service: AuditService | undefined, document: ReferenceDocument | undefined, position: { line: number; character: number }): string | undefined {
+  if (!service || !document || service.eventCount === 0) return undefined;
+  const inside = (r: CodeReference) =>
+    (r.range.start.line < position.line || (r.range.start.line === position.line && r.range.start.character <= position.character)) &&
+    (r.range.end.line > position.line || (r.range.end.line === position.line && position.character <= r.range.end.character));
+  const reference = referencesFor(document).find(inside);
+  if (!reference) return undefined;
+  const { events, failures, failureCodes } = service.eventsFor({ all: auditTerms(reference) }, 5, Date.now() - failureWindowMs);
+  if (events.length === 0) return `**CloudTrail:** no stored events for ${escape(reference.text)}.`;
+  const lines = events.map((e) => `- ${new Date(e.time).toISOString()} · ${escape(e.eventName)} by ${escape(whoOf(e))}${e.errorCode ? ` · **${escape(e.errorCode)}**` : ''}`);
+  const failed = failures > 0 ? `\n\n${failures} failed in the last 24 h: ${[...failureCodes].map(([c, n]) => `${escape(c)} ×${n}`).join(', ')}` : '';
+  return `**CloudTrail events for ${escape(reference.text)}**\n\n${lines.join('\n')}${failed}`;
+}
+
+/** Audit fields come from whoever made the call: never let them become markdown. */
+function escape(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!<>|~]/g, (c) => `\\${c}`);
 }
 
 export function registerAuditHandlers(w: AuditWiring): { eventsArrived(): void } {
@@ -32,6 +89,7 @@ export function registerAuditHandlers(w: AuditWiring): { eventsArrived(): void }
     const events = need().whoChanged(resource);
     return { events: events.map(toView), lines: events.map(describeChange) };
   });
+  connection.onRequest(auditForDocumentRequest, ({ uri }) => auditForDocument(need(), uri, w.document(uri)));
   connection.onRequest(auditRecordRequest, ({ eventId }) => need().lookup({ eventId })[0]?.record ?? null);
 
   connection.onRequest(importAuditRequest, async (params, token) => {
