@@ -7,7 +7,13 @@ import { dayMs, openStore } from '../storage';
 import { AuditService, describeChange, type AuditLookup } from './auditService';
 import { whoOf } from './auditViews';
 import type { AuditEvent } from './model';
+import { detections, runDetections } from './detections';
+import { detectInsights } from './insights';
 import { importAuditPaths } from './readers';
+
+function detectionTitle(id: string): string | undefined {
+  return detections.find((d) => d.id === id)?.title;
+}
 
 const usage = `Usage: sightline audit <command> [options]   (every command takes --store <dir>, default .sightline/)
 
@@ -16,6 +22,8 @@ const usage = `Usage: sightline audit <command> [options]   (every command takes
          [--event-id I] [--read-only true|false] [--errors] [--since 7d | --start T --end T] [--limit N]
          [--format text|json]    (json: the full CloudTrail records, newest first)
   who-changed <name-or-arn> [--format text|json]
+  insights [--since 14d] [--format text|json]     unusual API call and error rates against a 7-day baseline
+  detections [--since 7d] [--format text|json]    CIS AWS Foundations monitoring events and exposures
 `;
 
 function open(dirOption: string | undefined, writable: boolean): { service: AuditService; close(): void } {
@@ -48,7 +56,50 @@ function time(text: string, option: string): number {
   return t;
 }
 
+function windowFrom(since: string | undefined, fallback: string): number {
+  return Date.now() - parseDuration(since ?? fallback, '--since');
+}
+
 const commands: Record<string, (args: string[]) => Promise<number>> = {
+  async insights(args) {
+    const { values } = parseArgs({ args, options: { store: { type: 'string' }, since: { type: 'string' }, format: { type: 'string' } } });
+    const format = formatOption(values.format, ['text', 'json']);
+    // The baseline needs the 7 days before the window too.
+    const from = windowFrom(values.since, '14d');
+    const { service, close } = open(values.store, false);
+    try {
+      const insights = detectInsights(service.between(from - 7 * dayMs, Date.now()), { now: Date.now() }).filter((i) => i.end >= from);
+      if (format === 'json') process.stdout.write(JSON.stringify(insights, null, 2) + '\n');
+      else {
+        for (const i of insights) {
+          const top = i.attributions.identities[0]?.value;
+          process.stdout.write(`${new Date(i.start).toISOString()} → ${i.ongoing ? 'ongoing' : new Date(i.end).toISOString()}  ${i.type}  ${i.eventSource} ${i.eventName}  baseline ${i.baselineAverage.toFixed(2)}/min → ${i.insightAverage.toFixed(2)}/min${top ? `  top identity ${top}` : ''}\n`);
+        }
+        process.stdout.write(`${insights.length} ${insights.length === 1 ? 'insight' : 'insights'}.\n`);
+      }
+      return 0;
+    } finally {
+      close();
+    }
+  },
+
+  async detections(args) {
+    const { values } = parseArgs({ args, options: { store: { type: 'string' }, since: { type: 'string' }, format: { type: 'string' } } });
+    const format = formatOption(values.format, ['text', 'json']);
+    const { service, close } = open(values.store, false);
+    try {
+      const hits = runDetections(service.between(windowFrom(values.since, '7d'), Date.now())).sort((a, b) => b.time - a.time);
+      if (format === 'json') process.stdout.write(JSON.stringify(hits.map((h) => ({ ...h, title: detectionTitle(h.detectionId) })), null, 2) + '\n');
+      else {
+        for (const h of hits) process.stdout.write(`${new Date(h.time).toISOString()}  ${h.severity.padEnd(6)}  ${h.detectionId}  ${h.summary}\n`);
+        process.stdout.write(`${hits.length} ${hits.length === 1 ? 'detection' : 'detections'}.\n`);
+      }
+      return 0;
+    } finally {
+      close();
+    }
+  },
+
   async import(args) {
     const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { store: { type: 'string' } } });
     if (positionals.length === 0) throw new UsageError('audit import needs at least one file or folder.');

@@ -48,6 +48,17 @@ describe('sightline audit', () => {
     assert.match(stdout.split('\n')[0], /^\w+ by .+ from .+ at \d{4}-\d{2}-\d{2}T/);
   });
 
+  test('detections and insights read the same store', () => {
+    const detections = sightline('audit', 'detections', '--since', '400d', '--format', 'json');
+    assert.equal(detections.code, 0, detections.stderr);
+    const hits = JSON.parse(detections.stdout) as { detectionId: string; summary: string; title?: string }[];
+    assert.ok(hits.length > 0, 'the generator writes root usage, policy changes and open security groups');
+    assert.ok(hits.every((h) => h.title && h.summary));
+    const insights = sightline('audit', 'insights', '--since', '400d');
+    assert.equal(insights.code, 0, insights.stderr);
+    assert.match(insights.stdout, /\d+ insights?\.\n$/);
+  });
+
   test('usage errors exit 2', () => {
     assert.equal(sightline('audit', 'lookup', '--read-only', 'maybe').code, 2);
     assert.equal(sightline('audit', 'lookup', '--since', '7d', '--start', '2026-01-01T00:00:00Z').code, 2);
