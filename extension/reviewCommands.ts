@@ -32,8 +32,9 @@ export async function reviewWorkspace(ctx: Ctx): Promise<void> {
   const skipped = result.skipped.length > 0 ? ` ${result.skipped.length} skipped (see the Sightline output).` : '';
   for (const s of result.skipped) ctx.output.info(`Not reviewed: ${s.path}: ${s.reason}`);
   const summary = `${result.cancelled ? 'Review cancelled after' : 'Reviewed'} ${result.files} files: ${result.findings} ${result.findings === 1 ? 'finding' : 'findings'}.${skipped}`;
-  const choice = await vscode.window.showInformationMessage(`Sightline: ${summary}`, 'Show Problems');
-  if (choice === 'Show Problems') await vscode.commands.executeCommand('workbench.actions.view.problems');
+  void vscode.window.showInformationMessage(`Sightline: ${summary}`, 'Show Problems').then((choice) => {
+    if (choice === 'Show Problems') void vscode.commands.executeCommand('workbench.actions.view.problems');
+  });
 }
 
 export async function showRules(ctx: Ctx): Promise<void> {

@@ -40,9 +40,11 @@ export async function importTraces(ctx: Ctx, uris?: vscode.Uri[]): Promise<void>
   const problems = result.problems.length > 0 ? ` ${result.problems.length} ${result.problems.length === 1 ? 'problem' : 'problems'} (see the Sightline output).` : '';
   const summary = `${result.cancelled ? 'Import cancelled after' : 'Imported'} ${result.inserted} new spans from ${result.files} ${result.files === 1 ? 'file' : 'files'}${result.duplicates ? ` (${result.duplicates} already stored)` : ''}.${problems}`;
   const actions = result.problems.length > 0 ? ['Show Traces', 'Show Output'] : ['Show Traces'];
-  const choice = await (result.problems.length > 0 && result.inserted === 0 ? vscode.window.showWarningMessage : vscode.window.showInformationMessage)(`Sightline: ${summary}`, ...actions);
-  if (choice === 'Show Traces') TracesPanel.show(ctx);
-  if (choice === 'Show Output') ctx.output.show();
+  // The command is done when the spans are stored; the summary's buttons answer whenever clicked.
+  void (result.problems.length > 0 && result.inserted === 0 ? vscode.window.showWarningMessage : vscode.window.showInformationMessage)(`Sightline: ${summary}`, ...actions).then((choice) => {
+    if (choice === 'Show Traces') TracesPanel.show(ctx);
+    if (choice === 'Show Output') ctx.output.show();
+  });
 }
 
 export async function clearTraces(ctx: Ctx): Promise<void> {

@@ -28,6 +28,8 @@ console.log('Building Sightline (node esbuild.mjs)...');
 if (spawnSync(process.execPath, ['esbuild.mjs'], { cwd: repoRoot, stdio: 'inherit' }).status !== 0) {
   fail('the build failed; see above.');
 }
+// Fresh demo traces and CloudTrail events, dated from now so the CodeLens window includes them.
+spawnSync(process.execPath, ['scripts/demoData.mjs'], { cwd: repoRoot, stdio: 'inherit' });
 
 const editor = process.env.SIGHTLINE_EDITOR ?? (onPath('code') ? 'code' : 'code-server');
 if (editor === 'code') {
@@ -69,6 +71,10 @@ Sightline is running in code-server ${server.url} with the demo workspace.
 Open this URL in a browser (it loads Sightline from ${repoRoot}):
 
   ${url}
+
+Then try: open app.py (a warning on line 8); run "Sightline: Import Traces…" on
+examples/demo/traces for CodeLens numbers above handler(); run "Sightline: Import CloudTrail
+Logs…" on examples/demo/cloudtrail and open the Audit view in the panel.
 
 After changing the code: \`npm run build\` (or keep \`npm run build:watch\` running), then
 "Developer: Reload Window" from the command palette. Ctrl+C stops code-server.

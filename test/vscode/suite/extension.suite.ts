@@ -125,6 +125,31 @@ suite('Sightline in a real VS Code', () => {
     assert.match(tab.label, /Traces/);
   });
 
+  test('imported traces show golden signals in a CodeLens above the function', async () => {
+    const folder = vscode.workspace.workspaceFolders![0].uri;
+    const start = BigInt(Date.now() - 60_000) * 1_000_000n;
+    const spans = [12, 15, 9, 30, 11].map((ms, i) => ({
+      traceId: `${i + 1}`.padStart(32, 'a'), spanId: `${i + 1}`.padStart(16, 'b'), name: 'handler', kind: 2,
+      startTimeUnixNano: String(start + BigInt(i) * 1_000_000_000n), endTimeUnixNano: String(start + BigInt(i) * 1_000_000_000n + BigInt(ms) * 1_000_000n),
+      status: { code: i === 3 ? 2 : 1 },
+      attributes: [{ key: 'code.filepath', value: { stringValue: '/var/task/orders.py' } }, { key: 'code.function', value: { stringValue: 'handler' } }],
+    }));
+    const file = vscode.Uri.joinPath(folder, 'orders-traces.json');
+    await vscode.workspace.fs.writeFile(file, Buffer.from(JSON.stringify({ resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'orders' } }] }, scopeSpans: [{ spans }] }] })));
+    await vscode.commands.executeCommand('sightline.importTraces', file);
+    const orders = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder, 'orders.py'));
+    await vscode.window.showTextDocument(orders);
+    // CodeLenses refresh when spans arrive; ask until the provider answers with ours.
+    let lenses: vscode.CodeLens[] = [];
+    for (let attempt = 0; attempt < 50 && !lenses.some((l) => l.command?.title.includes('calls')); attempt++) {
+      lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', orders.uri);
+    }
+    const lens = lenses.find((l) => l.command?.title.includes('calls'));
+    assert.ok(lens, `a CodeLens with trace numbers; have ${JSON.stringify(lenses.map((l) => l.command?.title))}`);
+    assert.equal(lens.range.start.line, 3);
+    assert.equal(lens.command!.title, '5 calls · p50 12 ms · p95 30 ms · 20% errors');
+  });
+
   test('a crashed server is restarted and reviews again', async function () {
     const serverPid = childServerPid();
     if (serverPid === undefined) return this.skip();
