@@ -16,6 +16,7 @@ import { UsageError } from './cliSupport';
 import { defaultSettings, type SeverityName } from './settings';
 import { tracesCommand } from './traces/traceCli';
 import { auditCommand } from './audit/auditCli';
+import { receiveCommand } from './traces/receiveCli';
 import { version } from './version';
 
 const usage = `Usage: sightline <command> [options]
@@ -32,6 +33,8 @@ Commands:
       --format text|json|markdown
   traces <command>    Import, list and summarise traces (sightline traces --help).
   audit <command>     Import CloudTrail logs and look up events (sightline audit --help).
+  receive             Run the OTLP/HTTP (127.0.0.1:4318) and X-Ray UDP (127.0.0.1:2000) receivers into the store.
+      --store <dir>  --host <addr>  --otlp-port <n>  --xray-port <n>  --no-otlp  --no-xray
 
 Options:
   --help      show this help
@@ -92,7 +95,7 @@ async function rules(args: string[]): Promise<number> {
   return 0;
 }
 
-const commands: Record<string, (args: string[]) => Promise<number>> = { review, rules, traces: tracesCommand, audit: auditCommand };
+const commands: Record<string, (args: string[]) => Promise<number>> = { review, rules, traces: tracesCommand, audit: auditCommand, receive: receiveCommand };
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

@@ -1,7 +1,7 @@
 // `sightline traces` on a store in a temporary project: import, list, and the per-function
 // numbers, which must equal what the CodeLens shows for the same spans.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,6 +46,26 @@ describe('sightline traces', () => {
     assert.deepEqual(slow.map((t: { durationMs: number }) => t.durationMs), [29, 28, 27, 26, 25]);
     const errors = sightline('traces', 'list', '--errors');
     assert.match(errors.stdout, /orders handler {2}error ×1\n1 trace\.\n$/);
+  });
+
+  test('receive stores what an OTLP exporter sends, until interrupted', async () => {
+    const child = spawn(process.execPath, [join(distDir, 'cli.js'), 'receive', '--store', 'received', '--otlp-port', '0', '--no-xray'], { cwd: project });
+    let stderr = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        const match = /Receiving OTLP\/HTTP traces at (\S+)/.exec(stderr);
+        if (match && stderr.includes('Ctrl+C')) resolve(match[1]);
+      });
+      child.once('exit', () => reject(new Error(`receive exited early: ${stderr}`)));
+    });
+    const response = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: handlerTraces(4) });
+    assert.equal(response.status, 200);
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGINT');
+    assert.equal(await exited, 0);
+    assert.match(stderr, /Received 8 spans\./);
+    assert.match(sightline('traces', 'list', '--store', 'received').stdout, /4 traces\.\n$/);
   });
 
   test('usage errors exit 2', () => {
