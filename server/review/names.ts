@@ -197,7 +197,7 @@ function addRequire(imports: Map<string, string>, declarator: Node): void {
   }
 }
 
-const mentionsByTree = new WeakMap<Tree, Map<RegExp, boolean>>();
+const mentionsByTree = new WeakMap<Tree, Map<string, boolean>>();
 
 /**
  * Whether the document's text matches `pattern`, computed once per tree: a cheap first test that
@@ -207,7 +207,10 @@ const mentionsByTree = new WeakMap<Tree, Map<RegExp, boolean>>();
 export function documentMentions(tree: Tree, text: string, pattern: RegExp): boolean {
   let known = mentionsByTree.get(tree);
   if (!known) mentionsByTree.set(tree, (known = new Map()));
-  let found = known.get(pattern);
-  if (found === undefined) known.set(pattern, (found = pattern.test(text)));
+  // Keyed by the pattern's text: a regular expression literal inside check() is a new object on
+  // every call, and keying by object made every unit scan the whole document again.
+  const key = `${pattern.flags}/${pattern.source}`;
+  let found = known.get(key);
+  if (found === undefined) known.set(key, (found = pattern.test(text)));
   return found;
 }

@@ -39,6 +39,12 @@ const urlPasswords = [
   /\bjdbc:oracle:thin:[^\s/@'"]+\/([^\s@'"]+)@/gi,
 ];
 
+/**
+ * Something every pattern above needs, tested once per literal before the patterns: most strings
+ * (messages, docstrings, keys) contain none of these, and then none of the patterns can match.
+ */
+const markers = /AKIA|ASIA|eyJ|gh[pousr]_|xox[abposr]-|k_live_|AIza|-----BEGIN|:\/\/|[?&;](?:[pP][aA][sS][sS][wW](?:[oO][rR])?[dD]|[pP][wW][dD])=|jdbc:oracle:thin:/;
+
 /** What a secret is called: the last word of a name (`dbPassword`, `client_secret`), or its last words run together (`AWS_SECRET_ACCESS_KEY`, `apiKey`). */
 const secretWords = new Set([
   'secret', 'secretkey', 'secretaccesskey', 'password', 'passwd', 'pwd', 'passphrase', 'credential', 'credentials',
@@ -190,24 +196,25 @@ export const hardcodedCredentials: Rule = {
       const { value, offset } = stringValue(literal);
       const start = literal.startIndex + offset;
       let found = false;
-      for (const match of value.matchAll(accessKeyId)) {
+      const marked = markers.test(value);
+      for (const match of marked ? value.matchAll(accessKeyId) : []) {
         found = true;
         reportOnce({ startIndex: start + match.index, endIndex: start + match.index + match[0].length }, `Hard-coded AWS access key id (${mask(match[0])}): let the SDK's default credential provider chain find credentials.`);
       }
-      for (const { pattern, what } of knownTokens) {
+      for (const { pattern, what } of marked ? knownTokens : []) {
         for (const match of value.matchAll(pattern)) {
           found = true;
           reportOnce({ startIndex: start + match.index, endIndex: start + match.index + match[0].length }, `Hard-coded ${what} (${mask(match[0])}): read it from the environment or a secrets manager at run time.`);
         }
       }
-      for (const match of value.matchAll(privateKeyHeader)) {
+      for (const match of marked ? value.matchAll(privateKeyHeader) : []) {
         if (!hasKeyMaterial(literal, offset + match.index + match[0].length)) continue;
         found = true;
         reportOnce({ startIndex: start + match.index, endIndex: start + match.index + match[0].length }, 'Private key embedded in the source: load it from a key store or a secrets manager at run time.');
       }
       // Documentation shows URLs such as https://user:pass@host; a docstring is documentation.
       const documentation = isDocstring(literal);
-      for (const pattern of documentation ? [] : urlPasswords) {
+      for (const pattern of documentation || !marked ? [] : urlPasswords) {
         for (const match of value.matchAll(pattern)) {
           const password = match[1];
           if (placeholder.test(password) || /[{}$%<*\[]/.test(password) || nameWords(password).some((w) => secretWords.has(w) || w === 'pass')) continue;
@@ -216,7 +223,7 @@ export const hardcodedCredentials: Rule = {
           reportOnce({ startIndex: at, endIndex: at + password.length }, 'Password written into a connection URL: build the URL from a secret read at run time.');
         }
       }
-      if (found || documentation || hasInterpolation(literal) || !isCredentialValue(value)) continue;
+      if (found || documentation || !isCredentialValue(value) || hasInterpolation(literal)) continue;
       const name = bindingName(literal);
       const compared = name === undefined ? comparedName(literal) : undefined;
       if (name && (looksLikeSecretName(name) || isUserPass(literal, name))) reportOnce(literal, namedMessage(`assigned to '${name}'`, value));

@@ -81,17 +81,18 @@ function checkPython(context: RuleContext): void {
   const imports = moduleImports(context.tree.rootNode);
   for (const call of context.calls()) {
     const callee = qualify(imports, call.callee);
-    const fn = call.node.childForFieldName('function')!;
+    // The callee node is needed only for a finding: reading it for every call costs a WASM crossing.
+    const fn = () => call.node.childForFieldName('function')!;
     if (pythonLoaders.test(callee)) {
-      report(context, fn, `${call.callee}()`, call.args[0], 'exchange data as JSON');
+      report(context, fn(), `${call.callee}()`, call.args[0], 'exchange data as JSON');
     } else if (callee === 'torch.load' && call.keywords.get('weights_only')?.text !== 'True') {
-      report(context, fn, 'torch.load() without weights_only=True', call.args[0], 'pass weights_only=True');
+      report(context, fn(), 'torch.load() without weights_only=True', call.args[0], 'pass weights_only=True');
     } else if (callee === 'numpy.load' && call.keywords.get('allow_pickle')?.text === 'True') {
       report(context, call.keywords.get('allow_pickle')!.parent!, 'numpy.load(allow_pickle=True)', call.args[0], 'save arrays without pickled objects');
     } else if (/^yaml\.(?:unsafe|full)_load(?:_all)?$/.test(callee)) {
-      report(context, fn, `${call.callee}()`, call.args[0], 'use yaml.safe_load', [renameFix(fn, call.name.replace(/^(?:unsafe|full)_/, 'safe_'))]);
+      report(context, fn(), `${call.callee}()`, call.args[0], 'use yaml.safe_load', [renameFix(fn(), call.name.replace(/^(?:unsafe|full)_/, 'safe_'))]);
     } else if (/^yaml\.(?:load|load_all)$/.test(callee)) {
-      checkYamlLoad(context, call, fn);
+      checkYamlLoad(context, call, fn());
     }
   }
 }

@@ -76,13 +76,14 @@ function checkPython(context: RuleContext): void {
   const imports = moduleImports(context.tree.rootNode);
   for (const call of context.calls()) {
     const callee = qualify(imports, call.callee);
-    const fn = call.node.childForFieldName('function')!;
+    // The callee node is needed only for a finding: reading it for every call costs a WASM crossing.
+    const fn = () => call.node.childForFieldName('function')!;
     if (stdlibParsers.test(callee)) {
-      context.report(fn, `${callee} is not hardened against malicious XML (entity expansion, and external entities with older expat): use ${defusedName(callee)}.`);
+      context.report(fn(), `${callee} is not hardened against malicious XML (entity expansion, and external entities with older expat): use ${defusedName(callee)}.`);
     } else if (lxmlParseFunctions.test(callee) && !call.args[1] && !call.keywords.has('parser')) {
-      context.report(fn, `${call.callee} uses lxml's default parser, which resolves entities: pass etree.XMLParser(resolve_entities=False, no_network=True).`);
+      context.report(fn(), `${call.callee} uses lxml's default parser, which resolves entities: pass etree.XMLParser(resolve_entities=False, no_network=True).`);
     } else if (lxmlParsers.test(callee) && !disablesEntities(call)) {
-      context.report(fn, `This lxml parser resolves entities: pass resolve_entities=False (and no_network=True).`);
+      context.report(fn(), `This lxml parser resolves entities: pass resolve_entities=False (and no_network=True).`);
     } else if (call.name === 'setFeature' && /(?:^|\.)feature_external_ges$/.test(call.args[0]?.text ?? '') && call.args[1]?.text === 'True') {
       context.report(call.node, 'Turning on feature_external_ges makes the SAX parser fetch external entities (XXE): leave it off, or parse with defusedxml.sax.');
     }
