@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import {
   CodeActionKind,
   createConnection,
+  DiagnosticSeverity,
   DidChangeConfigurationNotification,
   FileChangeType,
   MessageType,
@@ -15,7 +16,7 @@ import {
   type Diagnostic,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { ruleDocumentationUrl, toDiagnostic } from './diagnostics';
+import { diagnosticSource, ruleDocumentationUrl, toDiagnostic } from './diagnostics';
 import { listRulesRequest, reviewWorkspaceRequest, serverStatusNotification, type RuleDescription } from './protocol';
 import { actionsForFinding } from './review/codeActions';
 import { findingsAt, hoverMarkdown } from './review/hover';
@@ -23,7 +24,7 @@ import { Parsers } from './review/parser';
 import { projectConfigName } from './review/projectConfig';
 import { ReviewService } from './review/reviewService';
 import type { Finding } from './review/rule';
-import { auditHoverAt, registerAuditHandlers } from './audit/auditHandlers';
+import { auditHoverAt, registerAuditHandlers, repeatedFailureNotes } from './audit/auditHandlers';
 import { AuditService } from './audit/auditService';
 import { ruleCatalog } from './review/ruleCatalog';
 import { dayMs, hourMs, openStore } from './storage';
@@ -156,7 +157,26 @@ function openAudit(settings: Settings): void {
   }
 }
 
-registerAuditHandlers({ connection, service: () => audit, readOnly: () => auditReadOnly, document: referenceDocument });
+registerAuditHandlers({
+  connection,
+  service: () => audit,
+  readOnly: () => auditReadOnly,
+  document: referenceDocument,
+  eventsStored: () => documents.all().forEach(review),
+});
+
+/** Information diagnostics for AWS calls whose recent events keep failing; none until events are stored. */
+function auditDiagnostics(uri: string): Diagnostic[] {
+  const document = referenceDocument(uri);
+  if (!audit || audit.eventCount === 0 || !document) return [];
+  return repeatedFailureNotes(audit, document).map((note) => ({
+    range: note.range,
+    severity: DiagnosticSeverity.Information,
+    source: diagnosticSource,
+    code: 'audit/repeated-failures',
+    message: note.message,
+  }));
+}
 
 /** An open document as the audit features read it: code with the tree the review already has. */
 function referenceDocument(uri: string) {
@@ -278,14 +298,14 @@ function review(document: TextDocument): void {
     const outcome = service.reviewDocument({ uri: document.uri, languageId: document.languageId, text: document.getText() });
     if (outcome.kind === 'reviewed') {
       for (const failure of outcome.failures) connection.console.error(`Rule ${failure.ruleId} failed on ${document.uri}: ${describe(failure.error)}`);
-      return publishVersion(outcome.findings.map((f) => toDiagnostic(f, document.uri)));
+      return publishVersion([...outcome.findings.map((f) => toDiagnostic(f, document.uri)), ...auditDiagnostics(document.uri)]);
     }
     if (outcome.kind === 'too-large' && !toldTooLarge.has(document.uri)) {
       toldTooLarge.add(document.uri);
       const limit = `${Math.round(service.settings.review.maxFileSize / 1024)} KiB`;
       showMessage(MessageType.Info, `Sightline does not review ${displayName(document.uri)}: it is larger than sightline.review.maxFileSize (${limit}).`);
     }
-    if (outcome.kind !== 'skipped' || outcome.reason !== 'not-reviewed') publishVersion([]);
+    if (outcome.kind !== 'skipped' || outcome.reason !== 'not-reviewed' || audit?.eventCount) publishVersion(auditDiagnostics(document.uri));
   } catch (error) {
     connection.console.error(`Could not review ${document.uri}: ${describe(error)}`);
   }

@@ -22,6 +22,30 @@ export interface AuditWiring {
   readOnly(): boolean;
   /** The open document's text, language and (for code) syntax tree. */
   document(uri: string): ReferenceDocument | undefined;
+  /** Events were stored: open documents' failure diagnostics may change. */
+  eventsStored(): void;
+}
+
+/** A call failing this often in the window is worth a diagnostic. */
+const repeatedFailures = 3;
+
+export interface FailureNote {
+  range: CodeReference['range'];
+  message: string;
+}
+
+/** API calls in the document whose CloudTrail events failed repeatedly in the last 24 hours. */
+export function repeatedFailureNotes(service: AuditService, document: ReferenceDocument, now = Date.now()): FailureNote[] {
+  const notes: FailureNote[] = [];
+  for (const reference of referencesFor(document)) {
+    if (reference.kind !== 'call') continue;
+    const { events, failures, failureCodes } = service.eventsFor({ all: auditTerms(reference) }, 1, now - failureWindowMs);
+    if (failures < repeatedFailures) continue;
+    const codes = [...failureCodes].sort((a, b) => b[1] - a[1]).map(([code, n]) => `${code} ×${n}`).join(', ');
+    const last = events[0] ? `; last call by ${whoOf(events[0])}` : '';
+    notes.push({ range: reference.range, message: `CloudTrail: ${reference.eventName ?? reference.text} failed ${failures} times in the last 24 h (${codes})${last}.` });
+  }
+  return notes;
 }
 
 const eventsPerGroup = 20;
@@ -82,7 +106,10 @@ export function registerAuditHandlers(w: AuditWiring): { eventsArrived(): void }
     if (!service) throw new Error('The audit store is not open; see the Sightline output for why.');
     return service;
   };
-  const eventsArrived = () => void connection.sendNotification(auditChangedNotification, { events: w.service()?.eventCount ?? 0 });
+  const eventsArrived = () => {
+    void connection.sendNotification(auditChangedNotification, { events: w.service()?.eventCount ?? 0 });
+    w.eventsStored();
+  };
 
   connection.onRequest(lookupAuditRequest, (params) => need().lookup(params).map(toView));
   connection.onRequest(whoChangedRequest, ({ resource }) => {

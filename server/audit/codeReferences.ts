@@ -3,6 +3,9 @@
 // CloudFormation/SAM and Terraform declarations). The Audit view, hovers and diagnostics look up
 // the events of these references, with the same index terms the AuditService stores.
 //
+// ARNs count in string literals and template values, never in comments: a comment describes a
+// resource, the code does not touch it, and commented-out code makes no call.
+//
 // It runs on every switch of the active editor, so it never parses code again: it reads the tree
 // the server holds, and remembers its answer per tree (a new tree comes with every edit).
 import { languageForId } from '../review/languages';
@@ -62,6 +65,7 @@ const infrastructureExtensions: Record<string, InfrastructureFormat> = {
   '.yaml': 'yaml',
   '.yml': 'yaml',
   '.json': 'json',
+  // CloudFormation's `.template` files are YAML or JSON; the YAML reader reads both.
   '.template': 'yaml',
   '.tf': 'terraform',
 };
@@ -75,14 +79,18 @@ function infrastructureFormat(document: ReferenceDocument): InfrastructureFormat
   return dot >= 0 ? infrastructureExtensions[path.slice(dot)] : undefined;
 }
 
-const byTree = new WeakMap<Tree, CodeReference[]>();
+const byTree = new WeakMap<Tree, readonly CodeReference[]>();
 
-/** Templates have no tree to key on: the last few answers by text, which a switch back finds. */
-const byText = new Map<string, CodeReference[]>();
+/**
+ * Templates have no tree to key on: the last few answers by text (the key is the document's own
+ * string, not a copy), which a switch back finds. Very large texts are not kept alive for it.
+ */
+const byText = new Map<string, { format: InfrastructureFormat; references: readonly CodeReference[] }>();
 const textCacheSize = 8;
+const textCacheMaxLength = 2 * 1024 * 1024;
 
-/** The references of a document, in document order. */
-export function referencesFor(document: ReferenceDocument): CodeReference[] {
+/** The references of a document, in document order; the same array while the document is unchanged, so never modify it. */
+export function referencesFor(document: ReferenceDocument): readonly CodeReference[] {
   const code = languageForId(document.languageId);
   if (code) {
     const tree = document.tree;
@@ -96,17 +104,18 @@ export function referencesFor(document: ReferenceDocument): CodeReference[] {
   }
   const format = infrastructureFormat(document);
   if (!format) return [];
-  const key = `${format}\u0000${document.text}`;
-  const cached = byText.get(key);
-  if (cached) {
-    byText.delete(key);
-    byText.set(key, cached);
-    return cached;
+  const text = document.text;
+  const cached = byText.get(text);
+  if (cached?.format === format) {
+    byText.delete(text);
+    byText.set(text, cached);
+    return cached.references;
   }
-  const found = format === 'terraform' ? terraformReferences(document.text) : templateReferences(document.text, format);
-  const references = located(document.text, found);
-  byText.set(key, references);
-  if (byText.size > textCacheSize) byText.delete(byText.keys().next().value!);
+  const references = located(text, format === 'terraform' ? terraformReferences(text) : templateReferences(text, format));
+  if (text.length <= textCacheMaxLength) {
+    byText.set(text, { format, references });
+    if (byText.size > textCacheSize) byText.delete(byText.keys().next().value!);
+  }
   return references;
 }
 

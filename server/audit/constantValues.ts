@@ -6,23 +6,28 @@
 // `System.getenv().getOrDefault("TABLE", "orders")`.
 import { callSite, compact } from '../review/calls';
 import type { ReviewLanguage } from '../review/languages';
-import { declaredValue } from '../review/names';
 import type { Node } from '../review/parser';
 import { hasInterpolation, isStringLiteral, stringValue } from '../review/syntax';
 
-/**
- * Nodes at which names.ts's `declaredValue` stops or looks for declarations: below the nearest
- * one, nothing can change the answer, so it is remembered per (that node, name).
- */
-const anchorTypes = new Set([
-  'module', 'block', 'program', 'statement_block', 'class_body', 'interface_body',
+/** Nodes whose direct statements declare names visible inside them (as in names.ts). */
+const scopeTypes = new Set(['module', 'block', 'program', 'statement_block', 'class_body', 'interface_body']);
+
+/** Function nodes, whose parameters shadow names declared further out. */
+const functionTypes = new Set([
   'function_definition', 'lambda', 'method_declaration', 'constructor_declaration', 'lambda_expression',
   'function_declaration', 'function_expression', 'function', 'arrow_function', 'method_definition', 'generator_function_declaration', 'generator_function',
 ]);
 
-/** Constants of one document; declarations are looked up once per scope and name. */
+/**
+ * Constants of one document. This answers what names.ts's `declaredValue` answers — the value a
+ * name is declared with in its nearest enclosing scope, none when declared twice or shadowed by a
+ * parameter — but indexes each scope's declarations once, where `declaredValue` reads the scope
+ * again for every name it is asked: a file with hundreds of calls would read its module hundreds
+ * of times.
+ */
 export class ConstantResolver {
-  private readonly declared = new Map<string, Node | null>();
+  private readonly scopes = new Map<number, Map<string, Node[]>>();
+  private readonly parameters = new Map<number, string>();
   private readonly assigned = new Map<string, boolean>();
 
   constructor(private readonly language: ReviewLanguage, private readonly text: string) {}
@@ -35,19 +40,37 @@ export class ConstantResolver {
     return declaration ? this.literalOrDefault(declaration) : undefined;
   }
 
-  private declaration(reference: Node): Node | undefined {
+  /** The expression a name (or Java `this.field`) is declared with in its nearest enclosing scope. */
+  declaration(reference: Node): Node | undefined {
     const name = reference.type === 'identifier' ? reference.text : reference.type === 'field_access' && reference.childForFieldName('object')?.type === 'this' ? reference.childForFieldName('field')?.text : undefined;
     if (!name || !this.isAssignedSomewhere(name)) return undefined;
-    let anchor = reference.parent;
-    while (anchor && !anchorTypes.has(anchor.type)) anchor = anchor.parent;
-    if (!anchor) return declaredValue(reference);
-    const key = `${anchor.id}\u0000${name}`;
-    let found = this.declared.get(key);
-    if (found === undefined) {
-      found = declaredValue(reference) ?? null;
-      this.declared.set(key, found);
+    const word = new RegExp(`(?<![\\w$])${name.replace(/\$/g, '\\$')}(?![\\w$])`);
+    for (let scope = reference.parent; scope; scope = scope.parent) {
+      if (functionTypes.has(scope.type) && word.test(this.parametersOf(scope))) return undefined;
+      if (!scopeTypes.has(scope.type)) continue;
+      const values = this.declarationsIn(scope).get(name);
+      if (values) return values.length === 1 ? values[0] : undefined;
     }
-    return found ?? undefined;
+    return undefined;
+  }
+
+  private parametersOf(fn: Node): string {
+    let text = this.parameters.get(fn.id);
+    if (text === undefined) {
+      text = (fn.childForFieldName('parameters') ?? fn.childForFieldName('parameter'))?.text ?? '';
+      this.parameters.set(fn.id, text);
+    }
+    return text;
+  }
+
+  private declarationsIn(scope: Node): Map<string, Node[]> {
+    let declarations = this.scopes.get(scope.id);
+    if (!declarations) {
+      declarations = new Map();
+      for (const statement of scope.namedChildren) if (statement) collectBindings(statement, declarations);
+      this.scopes.set(scope.id, declarations);
+    }
+    return declarations;
   }
 
   /** A name the text never assigns (`name =`, `name: str =`) has no declaration: one native search instead of a walk. */
@@ -92,6 +115,48 @@ function environmentDefault(language: ReviewLanguage, node: Node): Node | undefi
       const site = callSite(node);
       if (!site || site.name !== 'getOrDefault' || !/^System\.getenv\(\)$/.test(site.receiver ? compact(site.receiver.text) : '')) return undefined;
       return site.args[1];
+    }
+  }
+}
+
+function bind(declarations: Map<string, Node[]>, name: string | undefined, value: Node): void {
+  if (!name) return;
+  const values = declarations.get(name);
+  if (values) values.push(value);
+  else declarations.set(name, [value]);
+}
+
+/** Every name a statement binds, with its value; a declaration without a value still binds (names.ts `bindings`). */
+function collectBindings(statement: Node, declarations: Map<string, Node[]>): void {
+  switch (statement.type) {
+    case 'expression_statement':
+      for (const child of statement.namedChildren) if (child) collectBindings(child, declarations);
+      return;
+    case 'export_statement': {
+      const declaration = statement.childForFieldName('declaration');
+      if (declaration) collectBindings(declaration, declarations);
+      return;
+    }
+    case 'assignment':
+    case 'assignment_expression': {
+      const left = statement.childForFieldName('left');
+      if (left?.type === 'identifier') bind(declarations, left.text, statement.childForFieldName('right') ?? left);
+      return;
+    }
+    case 'local_variable_declaration':
+    case 'field_declaration':
+    case 'constant_declaration':
+    case 'lexical_declaration':
+    case 'variable_declaration':
+      for (const declarator of statement.namedChildren) {
+        if (declarator?.type === 'variable_declarator') bind(declarations, declarator.childForFieldName('name')?.text, declarator.childForFieldName('value') ?? declarator);
+      }
+      return;
+    case 'public_field_definition':
+    case 'field_definition': {
+      const key = statement.childForFieldName('name') ?? statement.childForFieldName('property');
+      bind(declarations, key?.text, statement.childForFieldName('value') ?? statement);
+      return;
     }
   }
 }

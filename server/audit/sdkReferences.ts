@@ -2,21 +2,22 @@
 // server already holds: the API calls it makes through an SDK (boto3, JS v2 and v3, Java v1 and v2),
 // each as CloudTrail's eventSource and eventName, and the resources named in those calls' requests.
 //
-// The review rules' recogniser (awsSdkCalls.ts) is asked first: it knows clients, their creation
-// and the operations the rules care about. It only knows the operations in its table, and the audit
-// needs every operation, so a call it does not claim is read here from what the receiver is: a
-// client created in the file (found by the same recogniser), a boto3 resource (`Table("orders")`),
-// a declared client type (Java, TypeScript), or — only with more evidence, AWS-style request keys
-// and an API verb — a variable whose name says which service it is (`s3`, `ddb`).
+// The review rules' recogniser (awsSdkCalls.ts) finds where clients are created; a call is then read
+// from what its receiver is: such a client (through the names it is bound to in the same function
+// or the module), a boto3 resource (`Table("orders")`), or a declared client type (Java,
+// TypeScript). Any method of a client is an operation, named from the method. Where the file does
+// not say what the receiver is, the recogniser's own verdict on the operations in its table is
+// taken, and last a variable whose name says which service it is (`s3`, `ddb`) — only with more
+// evidence: AWS-style request keys (or a request builder, a `.promise()`) and an API verb.
 import { clientCreations, sdkCalls, type SdkCall } from '../review/awsSdkCalls';
 import { callSite, callsIn, compact, type CallSite } from '../review/calls';
 import { Taint } from '../review/dataflow/taint';
 import type { ReviewLanguage } from '../review/languages';
-import { declaredValue, moduleImports, qualify } from '../review/names';
+import { moduleImports, nameWords, qualify } from '../review/names';
 import type { Node, Tree } from '../review/parser';
 import type { RuleContext } from '../review/rule';
 import { isStringLiteral, stringValue } from '../review/syntax';
-import { NodeDemand, NodeIndex, splitUnits, type ReviewUnit } from '../review/units';
+import { NodeDemand, NodeIndex, type ReviewUnit } from '../review/units';
 import { defaultSettings } from '../settings';
 import { arnResource, findArns } from './arns';
 import {
@@ -65,22 +66,34 @@ const serviceResourceActions: Record<string, string> = { get_queue_by_name: 'Get
 const dynamodb = serviceForBoto3('dynamodb')!;
 const documentClientPackage = '@aws-sdk/lib-dynamodb';
 
+/** An outermost function, or the module outside them: where names are looked up first. */
 interface Scope {
-  context: RuleContext;
-  /** `name = value` in the unit by the assigned expression's text, last one wins. */
+  start: number;
+  end: number;
+  /** `name = value` in the scope by the assigned expression's text, last one wins. */
   bindings: Map<string, Node>;
   /** Declared types of locals, parameters and fields (Java; TypeScript annotations). */
   types: Map<string, string>;
-  /** What each receiver name read in the unit is, once worked out. */
+  /** What each receiver name read in the scope is, once worked out. */
   owners: Map<string, Owner | undefined>;
+}
+
+function emptyScope(start: number, end: number): Scope {
+  return { start, end, bindings: new Map(), types: new Map(), owners: new Map() };
 }
 
 /** Node-type demand learned per grammar, as the review engine does. */
 const demands = new WeakMap<object, NodeDemand>();
 
-function contextFor(language: ReviewLanguage, unit: ReviewUnit, tree: Tree, text: string): RuleContext {
+/**
+ * The whole document as one review unit: one walk of the tree collects every node type asked for
+ * (the review engine's per-function units would walk it twice and split it once more), and the
+ * review recogniser sees every call at once.
+ */
+function documentContext(language: ReviewLanguage, tree: Tree, text: string): RuleContext {
   let demand = demands.get(tree.language);
   if (!demand) demands.set(tree.language, (demand = new NodeDemand()));
+  const unit: ReviewUnit = { root: tree.rootNode, isModule: true, holes: [], key: '' };
   const index = new NodeIndex(unit, demand);
   let calls: CallSite[] | undefined;
   let taint: Taint | undefined;
@@ -97,6 +110,22 @@ function contextFor(language: ReviewLanguage, unit: ReviewUnit, tree: Tree, text
   };
 }
 
+/** Calls that may create a client (awsSdkCalls.ts `creationAt` decides): a cheap test on the call site. */
+const mayCreateClient: Record<ReviewLanguage, (site: CallSite) => boolean> = {
+  python: (site) => site.name === 'client' || site.name === 'resource',
+  javascript: (site) => site.isConstructor,
+  typescript: (site) => site.isConstructor,
+  java: (site) => site.isConstructor || site.name === 'create' || site.name === 'builder' || site.name === 'defaultClient' || site.name === 'standard',
+};
+
+/** Function nodes per grammar, as the review's units split them (units.ts). */
+const functionTypes: Record<ReviewLanguage, readonly string[]> = {
+  python: ['function_definition'],
+  java: ['method_declaration', 'constructor_declaration', 'compact_constructor_declaration'],
+  javascript: ['function_declaration', 'generator_function_declaration', 'function_expression', 'function', 'arrow_function', 'method_definition', 'generator_function'],
+  typescript: ['function_declaration', 'generator_function_declaration', 'function_expression', 'function', 'arrow_function', 'method_definition', 'generator_function'],
+};
+
 const bindingTypes: Record<ReviewLanguage, readonly string[]> = {
   python: ['assignment'],
   javascript: ['variable_declarator', 'assignment_expression', 'public_field_definition', 'field_definition'],
@@ -111,44 +140,38 @@ const typedTypes: Record<ReviewLanguage, readonly string[]> = {
   java: ['local_variable_declaration', 'formal_parameter', 'field_declaration'],
 };
 
-function scopeOf(language: ReviewLanguage, context: RuleContext): Scope {
-  const bindings = new Map<string, Node>();
-  for (const node of context.find(...bindingTypes[language])) {
-    const target = node.childForFieldName('left') ?? node.childForFieldName('name') ?? node.childForFieldName('property');
-    const value = node.childForFieldName('right') ?? node.childForFieldName('value');
-    if (!target || !value) continue;
-    // A JavaScript class field is read as `this.name`.
-    const key = node.type.endsWith('field_definition') ? `this.${target.text}` : compact(target.text);
-    if (target.type === 'identifier' || target.type === 'attribute' || target.type === 'member_expression' || target.type === 'property_identifier' || target.type === 'field_access') {
-      bindings.set(key, value);
-    }
-  }
-  const types = new Map<string, string>();
-  for (const node of context.find(...typedTypes[language])) {
-    const type = node.childForFieldName('type');
-    if (!type) continue;
-    const typeName = (type.type === 'type_annotation' ? type.namedChildren[0]?.text : type.text)?.replace(/<.*$/s, '');
-    if (!typeName) continue;
-    if (language === 'java') {
-      if (node.type === 'formal_parameter') {
-        const name = node.childForFieldName('name')?.text;
-        if (name) types.set(name, typeName);
-      } else {
-        for (const declarator of node.childrenForFieldName('declarator')) {
-          const name = declarator?.childForFieldName('name')?.text;
-          if (name) types.set(name, typeName);
-        }
-      }
+function addBinding(scope: Scope, node: Node): void {
+  const target = node.childForFieldName('left') ?? node.childForFieldName('name') ?? node.childForFieldName('property');
+  const value = node.childForFieldName('right') ?? node.childForFieldName('value');
+  if (!target || !value) return;
+  if (!['identifier', 'attribute', 'member_expression', 'property_identifier', 'field_access'].includes(target.type)) return;
+  // A JavaScript class field is read as `this.name`.
+  scope.bindings.set(node.type.endsWith('field_definition') ? `this.${target.text}` : compact(target.text), value);
+}
+
+function addTypes(language: ReviewLanguage, scope: Scope, node: Node): void {
+  const type = node.childForFieldName('type');
+  if (!type) return;
+  const typeName = (type.type === 'type_annotation' ? type.namedChildren[0]?.text : type.text)?.replace(/<.*$/s, '');
+  if (!typeName) return;
+  if (language === 'java') {
+    if (node.type === 'formal_parameter') {
+      const name = node.childForFieldName('name')?.text;
+      if (name) scope.types.set(name, typeName);
     } else {
-      const name = (node.childForFieldName('pattern') ?? node.childForFieldName('name'))?.text;
-      if (!name) continue;
-      // A constructor parameter property (`private readonly s3: S3Client`) is also `this.s3`.
-      const isProperty = node.type === 'public_field_definition' || node.namedChildren.some((c) => c?.type === 'accessibility_modifier' || c?.text === 'readonly');
-      if (node.type !== 'public_field_definition') types.set(name, typeName);
-      if (isProperty) types.set(`this.${name}`, typeName);
+      for (const declarator of node.childrenForFieldName('declarator')) {
+        const name = declarator?.childForFieldName('name')?.text;
+        if (name) scope.types.set(name, typeName);
+      }
     }
+    return;
   }
-  return { context, bindings, types, owners: new Map() };
+  const name = (node.childForFieldName('pattern') ?? node.childForFieldName('name'))?.text;
+  if (!name) return;
+  // A constructor parameter property (`private readonly s3: S3Client`) is also `this.s3`.
+  const isProperty = node.type === 'public_field_definition' || node.namedChildren.some((c) => c?.type === 'accessibility_modifier' || c?.text === 'readonly');
+  if (node.type !== 'public_field_definition') scope.types.set(name, typeName);
+  if (isProperty) scope.types.set(`this.${name}`, typeName);
 }
 
 /** Strips what does not change a value: `await`, parentheses, TypeScript assertions. */
@@ -162,11 +185,11 @@ function unwrap(node: Node): Node {
   return current;
 }
 
-/** `this.dynamoDbClient` → dynamo, db, client, dynamodb, dbclient. */
-function nameWords(receiverKey: string): string[] {
-  const last = receiverKey.split('.').pop() ?? '';
+/** `this.dynamoDbClient` → dynamo, db, client, and the pairs dynamodb, dbclient. */
+function receiverWords(receiverKey: string): string[] {
+  const last = receiverKey.slice(receiverKey.lastIndexOf('.') + 1);
   if (!/^[A-Za-z_$][\w$]*$/.test(last)) return [];
-  const words = last.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  const words = nameWords(last);
   return [...words, ...words.slice(1).map((w, i) => words[i] + w)];
 }
 
@@ -177,7 +200,7 @@ function hintedService(receiverKey: string): CloudTrailService | undefined {
   const last = receiverKey.slice(receiverKey.lastIndexOf('.') + 1);
   const cached = hints.get(last);
   if (cached !== undefined) return cached ?? undefined;
-  const words = nameWords(last);
+  const words = receiverWords(last);
   let best: CloudTrailService | undefined;
   let bestLength = 0;
   for (const service of cloudTrailServices) {
@@ -192,6 +215,9 @@ function hintedService(receiverKey: string): CloudTrailService | undefined {
   hints.set(last, best ?? null);
   return best;
 }
+
+/** A receiver read by name: `s3`, `self.s3`, `this.client`. */
+const plainName = /^[\w$.]+$/;
 
 /**
  * The receiver's text, from the callee the call site already holds (`self.s3` of `self.s3.put_object`):
@@ -241,58 +267,58 @@ function nameNode(site: CallSite): Node {
   }
 }
 
-/** One document's analysis: its units, their bindings, and the SDK facts the review recogniser finds. */
+/** One document's analysis: its scopes and bindings, and the SDK facts the review recogniser finds. */
 class FileReader {
+  /** Outermost functions in document order; the module scope is kept apart. */
   private readonly scopes: Scope[] = [];
-  private readonly scopeByUnit = new Map<number, Scope>();
   private readonly moduleScope: Scope;
+  private readonly context: RuleContext;
   private readonly creations = new Map<number, Owner>();
   private readonly known = new Map<number, SdkCall>();
   private readonly imports: ReadonlyMap<string, string>;
-  private readonly unitStarts: number[];
   private readonly constants: ConstantResolver;
   readonly found: FoundReference[] = [];
 
   constructor(private readonly language: ReviewLanguage, tree: Tree, text: string) {
-    const units = splitUnits(language, tree.rootNode);
+    this.context = documentContext(language, tree, text);
     this.constants = new ConstantResolver(language, text);
     this.imports = moduleImports(tree.rootNode);
-    for (const unit of units) {
-      const scope = scopeOf(language, contextFor(language, unit, tree, text));
-      this.scopes.push(scope);
-      this.scopeByUnit.set(unit.root.id, scope);
+    this.moduleScope = emptyScope(0, text.length);
+    let end = -1;
+    for (const fn of this.context.find(...functionTypes[language])) {
+      if (fn.startIndex < end) continue;
+      end = fn.endIndex;
+      this.scopes.push(emptyScope(fn.startIndex, end));
     }
-    this.moduleScope = this.scopes[this.scopes.length - 1];
-    this.unitStarts = units.slice(0, -1).map((u) => u.root.startIndex);
-    for (const scope of this.scopes) {
-      for (const creation of clientCreations(scope.context)) {
-        const owner = this.creationOwner(creation.node, creation.service ? serviceForReview(creation.service) : undefined);
-        // A Java builder chain yields the client at its end; the calls along it configure the builder.
-        this.creations.set(creation.expression.id, owner);
-      }
-      for (const call of sdkCalls(scope.context)) this.known.set(call.site.node.id, call);
+    for (const node of this.context.find(...bindingTypes[language])) addBinding(this.scopeAt(node), node);
+    for (const node of this.context.find(...typedTypes[language])) addTypes(language, this.scopeAt(node), node);
+    // Only calls that can create a client are handed to the recogniser, which builds each call again.
+    const creationSites = this.context.calls().filter((site) => mayCreateClient[language](site));
+    for (const creation of clientCreations({ ...this.context, calls: () => creationSites })) {
+      const owner = this.creationOwner(creation.node, creation.service ? serviceForReview(creation.service) : undefined);
+      // A Java builder chain yields the client at its end; the calls along it configure the builder.
+      this.creations.set(creation.expression.id, owner);
     }
+    for (const call of sdkCalls(this.context)) this.known.set(call.site.node.id, call);
   }
 
   read(): FoundReference[] {
-    for (const scope of this.scopes) {
-      for (const site of scope.context.calls()) this.readCall(site, scope);
-    }
+    for (const site of this.context.calls()) this.readCall(site, this.scopeAt(site.node));
     return this.found;
   }
 
-  /** The scope of the unit a node is in: the function unit it falls in, else the module's. */
+  /** The outermost function a node is in, else the module. */
   private scopeAt(node: Node): Scope {
-    const starts = this.unitStarts;
+    const scopes = this.scopes;
+    const at = node.startIndex;
     let low = 0;
-    let high = starts.length - 1;
+    let high = scopes.length - 1;
     while (low <= high) {
       const mid = (low + high) >> 1;
-      if (starts[mid] <= node.startIndex) low = mid + 1;
+      if (scopes[mid].start <= at) low = mid + 1;
       else high = mid - 1;
     }
-    const candidate = high >= 0 ? this.scopes[high] : undefined;
-    return candidate && node.startIndex < candidate.context.unit.root.endIndex ? candidate : this.moduleScope;
+    return high >= 0 && at < scopes[high].end ? scopes[high] : this.moduleScope;
   }
 
   /** The service of a client creation the review recogniser found, where its table does not say. */
@@ -339,7 +365,7 @@ class FileReader {
    * declared types and bindings, once per unit; anything else (`boto3.client("s3")`, a chain) by its node.
    */
   private ownerOf(receiver: Node, scope: Scope, key?: string, depth = 0): Owner | undefined {
-    if (key !== undefined && /^[\w$.]+$/.test(key)) {
+    if (key !== undefined && plainName.test(key)) {
       if (scope.owners.has(key)) return scope.owners.get(key);
       // A name bound to itself (`x = x.y`) must not recurse: it is unknown while it is being read.
       scope.owners.set(key, undefined);
@@ -353,7 +379,9 @@ class FileReader {
     if (depth > 4) return undefined;
     const site = callSite(node);
     if (site) return this.ownerOfCall(site, scope, depth);
-    return ['identifier', 'attribute', 'member_expression', 'field_access'].includes(node.type) ? this.ownerOf(node, scope, compact(node.text), depth) : undefined;
+    if (!['identifier', 'attribute', 'member_expression', 'field_access'].includes(node.type)) return undefined;
+    const name = compact(node.text);
+    return plainName.test(name) ? this.ownerOf(node, scope, name, depth) : undefined;
   }
 
   private ownerOfName(key: string, scope: Scope, depth: number): Owner | undefined {
@@ -419,12 +447,11 @@ class FileReader {
     const receiver = site.receiver;
     if (!receiver) return;
     const object = resourceObjects[site.name];
-    const known = this.known.get(site.node.id);
     const key = receiverKey(site);
-    const owner = known ? undefined : this.ownerOf(receiver, scope, key);
-    let service: CloudTrailService | undefined = known ? serviceForReview(known.service) : undefined;
-    let api: string | undefined = known?.operation.api;
-    if (!known) {
+    const owner = this.ownerOf(receiver, scope, key);
+    let service: CloudTrailService | undefined;
+    let api: string | undefined;
+    {
       const positional = site.args.some((a) => a.type !== 'dictionary_splat' && a.type !== 'list_splat');
       switch (owner?.kind) {
         case 'client':
@@ -454,6 +481,13 @@ class FileReader {
           if (site.name === 'paginate' || site.name === 'wait') this.addParameters(owner.service, this.pythonParameters(site));
           return;
         case undefined: {
+          // Nothing in the file says what the receiver is: the review recogniser's table and name hints may.
+          const known = this.known.get(site.node.id);
+          if (known) {
+            service = serviceForReview(known.service);
+            api = known.operation.api;
+            break;
+          }
           const hinted = key === undefined ? undefined : hintedService(key);
           if (!hinted || positional || !awsStyleKeywords(site)) return;
           const candidate = apiFromBoto3(hinted, site.name);
@@ -487,7 +521,7 @@ class FileReader {
     for (const argument of site.args) {
       if (argument.type !== 'dictionary_splat') continue;
       const inner = argument.namedChildren[0];
-      const dictionary = inner?.type === 'identifier' ? declaredValue(inner) : inner;
+      const dictionary = inner?.type === 'identifier' ? this.constants.declaration(inner) : inner;
       if (dictionary?.type === 'dictionary') parameters.push(...this.pairs(dictionary));
     }
     return parameters;
@@ -507,7 +541,6 @@ class FileReader {
 
   private readJsCall(site: CallSite, scope: Scope): void {
     if (site.isConstructor) return this.readJsCommand(site, scope);
-    const known = this.known.get(site.node.id);
     const paginated = /^paginate[A-Z]/.test(site.name) && !site.receiver ? this.packageOf(site.callee, site.name) : undefined;
     if (paginated) {
       const service = serviceForJsPackage(paginated);
@@ -519,21 +552,25 @@ class FileReader {
     }
     const receiver = site.receiver;
     if (!receiver) return;
-    let service = known ? serviceForReview(known.service) : undefined;
-    let api = known?.operation.api;
-    if (!known) {
-      const key = receiverKey(site);
-      const owner = this.ownerOf(receiver, scope, key);
-      if (owner?.kind === 'client') {
-        service = owner.service;
-        api = apiFromCamel(service, site.name, 'js', owner.documentClient);
-      } else if (owner === undefined) {
-        const hinted = key === undefined ? undefined : hintedService(key);
+    const key = receiverKey(site);
+    const owner = this.ownerOf(receiver, scope, key);
+    let service: CloudTrailService | undefined;
+    let api: string | undefined;
+    if (owner?.kind === 'client') {
+      service = owner.service;
+      api = apiFromCamel(service, site.name, 'js', owner.documentClient);
+    } else if (owner === undefined) {
+      const known = this.known.get(site.node.id);
+      const hinted = known ? undefined : key === undefined ? undefined : hintedService(key);
+      if (known) {
+        service = serviceForReview(known.service);
+        api = known.operation.api;
+      } else if (hinted) {
         const member = site.node.parent;
         const promised = member?.type === 'member_expression' && member.childForFieldName('property')?.text === 'promise';
         const callback = site.args.some((a) => a.type === 'arrow_function' || a.type === 'function_expression' || a.type === 'function');
-        if (!hinted || !(promised || callback || awsStyleObject(site.args[0]))) return;
-        const candidate = apiFromCamel(hinted, site.name, 'js', hinted === dynamodb && /doc/i.test(receiver.text));
+        if (!(promised || callback || awsStyleObject(site.args[0]))) return;
+        const candidate = apiFromCamel(hinted, site.name, 'js', hinted === dynamodb && /doc/i.test(key ?? ''));
         if (!candidate || !startsWithApiVerb(candidate)) return;
         service = hinted;
         api = candidate;
@@ -570,32 +607,33 @@ class FileReader {
 
   private objectParameters(request: Node | undefined): [string, Node][] {
     if (!request) return [];
-    const node = request.type === 'identifier' ? declaredValue(request) : request;
+    const node = request.type === 'identifier' ? this.constants.declaration(request) : request;
     return node?.type === 'object' ? this.pairs(node) : [];
   }
 
   private readJavaCall(site: CallSite, scope: Scope): void {
     const receiver = site.receiver;
     if (site.isConstructor || !receiver) return;
-    const known = this.known.get(site.node.id);
-    let service = known ? serviceForReview(known.service) : undefined;
-    let api = known?.operation.api;
     const request = site.args[0];
-    if (!known) {
-      const key = receiverKey(site);
-      const owner = this.ownerOf(receiver, scope, key?.replace(/^this\./, ''));
-      if (owner?.kind === 'client') {
-        service = owner.service;
-        api = apiFromCamel(service, site.name, 'java');
-      } else if (owner === undefined) {
+    const key = receiverKey(site);
+    const owner = this.ownerOf(receiver, scope, key?.replace(/^this\./, ''));
+    let service: CloudTrailService | undefined;
+    let api: string | undefined;
+    if (owner?.kind === 'client') {
+      service = owner.service;
+      api = apiFromCamel(service, site.name, 'java');
+    } else if (owner === undefined) {
+      const known = this.known.get(site.node.id);
+      const candidate = site.name.charAt(0).toUpperCase() + site.name.slice(1);
+      if (known) {
+        service = serviceForReview(known.service);
+        api = known.operation.api;
+      } else if (request && startsWithApiVerb(candidate)) {
         // `s3.deleteObject(DeleteObjectRequest.builder()…build())`: the request's class names the
-        // operation and, through its import, the service.
-        const candidate = site.name.charAt(0).toUpperCase() + site.name.slice(1);
-        const requestClass = this.javaRequestClass(request);
+        // operation and, through its import, the service; a consumer lambda needs the receiver's name.
         const hinted = key === undefined ? undefined : hintedService(key);
-        if (requestClass === `${candidate}Request`) service = serviceForJavaName(this.imports.get(requestClass) ?? '') ?? hinted;
-        else if (request?.type === 'lambda_expression') service = hinted;
-        if (service && !startsWithApiVerb(candidate)) service = undefined;
+        if (request.type === 'lambda_expression') service = hinted;
+        else if (this.javaRequestClass(request) === `${candidate}Request`) service = serviceForJavaName(this.imports.get(`${candidate}Request`) ?? '') ?? hinted;
         api = service && apiFromCamel(service, site.name, 'java');
       }
     }
@@ -606,7 +644,7 @@ class FileReader {
 
   /** `DeleteObjectRequest.builder()…build()`, or a variable holding one, → `DeleteObjectRequest`. */
   private javaRequestClass(request: Node | undefined): string | undefined {
-    let node = request?.type === 'identifier' ? declaredValue(request) : request;
+    let node = request?.type === 'identifier' ? this.constants.declaration(request) : request;
     while (node?.type === 'method_invocation') {
       const object: Node | null = node.childForFieldName('object');
       if (!object) return undefined;
@@ -618,7 +656,7 @@ class FileReader {
 
   /** The setter calls of a Java request: a builder chain, a variable holding one, or a consumer lambda's chain. */
   private builderParameters(request: Node | undefined): [string, Node][] {
-    let node: Node | null | undefined = request?.type === 'identifier' ? declaredValue(request) : request;
+    let node: Node | null | undefined = request?.type === 'identifier' ? this.constants.declaration(request) : request;
     if (node?.type === 'lambda_expression') node = node.childForFieldName('body');
     const parameters: [string, Node][] = [];
     while (node?.type === 'method_invocation') {

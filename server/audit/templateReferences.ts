@@ -120,10 +120,12 @@ function declaredResources(document: Document): FoundReference[] {
     const name = known?.name && isMap(properties) ? constantOf(properties.get(known.name, true) as YamlNode | undefined, defaults) : undefined;
     const resource: AuditResource = { type: known?.deployedAs ?? declaredType };
     if (name) resource.name = name;
+    // A JSON key's range includes its quotes; the logical id is what lies between them.
+    const quoted = key.type === 'QUOTE_DOUBLE' || key.type === 'QUOTE_SINGLE';
     found.push({
       kind: 'resource',
-      start: key.range[0],
-      end: key.range[1],
+      start: key.range[0] + (quoted ? 1 : 0),
+      end: key.range[1] - (quoted ? 1 : 0),
       resource,
       declaredAs: logicalId,
       text: name ?? `${logicalId} (${declaredType})`,

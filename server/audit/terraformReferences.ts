@@ -1,7 +1,8 @@
-// Terraform files: each `resource "aws_*"` and `data "aws_*"` block with its address
-// (`aws_s3_bucket.archive`), the CloudFormation-style type CloudTrail gives its resources, and its
+// Terraform files: each `resource "aws_*"` and `data "aws_*"` block of a type CloudTrail records
+// resources of, with its address (`aws_s3_bucket.archive`), that CloudFormation-style type, and its
 // name where the configuration fixes it — a string, `var.x` with a string default, `local.x`, or a
-// template made only of those; plus the ARNs in any string or heredoc.
+// template made only of those; plus the ARNs in any string or heredoc. The reference's range is the
+// block's header, `resource "aws_s3_bucket" "archive"`.
 import { arnResource, findArns } from './arns';
 import type { FoundReference } from './codeReferences';
 import { parseHcl, type HclBlock, type HclFile, type HclValue } from './hcl';
@@ -97,12 +98,13 @@ function declared(block: HclBlock, constants: Constants): FoundReference | undef
   if ((block.type !== 'resource' && block.type !== 'data') || block.labels.length !== 2) return undefined;
   const [kind, label] = block.labels.map((l) => l.value);
   if (!kind.startsWith('aws_')) return undefined;
+  // Types without a counterpart in CloudTrail's resources (inline policies, attachments…) are left out.
   const known = terraformTypes[kind] ?? (kind.startsWith('aws_s3_bucket_') ? bucketSetting : undefined);
-  const name = known?.name ? constantOf(block.attributes.get(known.name)?.value, constants) : undefined;
+  if (!known) return undefined;
+  const name = known.name ? constantOf(block.attributes.get(known.name)?.value, constants) : undefined;
   // A bucket setting is about the bucket it names; without the name it says nothing about one.
   if (known === bucketSetting && !name) return undefined;
-  const resource: AuditResource = {};
-  if (known) resource.type = known.type;
+  const resource: AuditResource = { type: known.type };
   if (name) resource.name = name;
   const address = `${block.type === 'data' ? 'data.' : ''}${kind}.${label}`;
   return { kind: 'resource', start: block.start, end: block.headerEnd, resource, declaredAs: address, text: name ?? address };
