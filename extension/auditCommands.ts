@@ -1,9 +1,8 @@
 // Commands of the audit feature: import CloudTrail log files, look events up by any combination of
 // the LookupEvents attributes (a multi-step QuickPick), and "who changed this?" for the resource
 // under the cursor. Results show in a QuickPick and in the Audit view; an event opens as its record.
-import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { WorkDoneProgress } from 'vscode-languageclient/node';
+import { withServerProgress } from './serverProgress';
 import { visibleText } from '../media/shared/dataText';
 import { relativeTime } from '../media/traces/format';
 import { importAuditRequest, lookupAuditRequest, whoChangedRequest, type AuditEventView, type AuditLookupParams } from '../server/protocol';
@@ -29,24 +28,8 @@ export async function importAudit(ctx: Ctx, uris?: vscode.Uri[]): Promise<void> 
   if (!picked?.length) return;
   const paths = picked.map((u) => u.fsPath);
   try {
-    const client = await ctx.readyClient();
-    const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'Sightline: importing CloudTrail logs', cancellable: true },
-      async (progress, token) => {
-        const workDoneToken = randomUUID();
-        let reported = 0;
-        const subscription = client.onProgress(WorkDoneProgress.type, workDoneToken, (value) => {
-          if (value.kind === 'end') return;
-          const percentage = value.percentage ?? reported;
-          progress.report({ message: value.message, increment: Math.max(0, percentage - reported) });
-          reported = Math.max(reported, percentage);
-        });
-        try {
-          return await client.sendRequest(importAuditRequest, { paths, workDoneToken }, token);
-        } finally {
-          subscription.dispose();
-        }
-      },
+    const result = await withServerProgress(ctx, 'Sightline: importing CloudTrail logs', (client, workDoneToken, token) =>
+      client.sendRequest(importAuditRequest, { paths, workDoneToken }, token),
     );
     for (const problem of result.problems) ctx.output.warn(problem);
     const count = (n: number, one: string, many: string) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;

@@ -8,6 +8,10 @@ export const commandIds = {
   importTraces: 'sightline.importTraces',
   clearTraces: 'sightline.clearTraces',
   importAudit: 'sightline.importAudit',
+  connectCloudTrail: 'sightline.connectCloudTrail',
+  queryAthena: 'sightline.queryAthena',
+  connectXRay: 'sightline.connectXRay',
+  connectJaeger: 'sightline.connectJaeger',
   lookupAudit: 'sightline.lookupAudit',
   /** From the palette on the resource under the cursor; other callers may pass the name or ARN. */
   whoChanged: 'sightline.whoChanged',

@@ -4,6 +4,7 @@ import { importAudit, lookupAudit, whoChanged } from './auditCommands';
 import { commandIds, type CommandId } from './commandIds';
 import type { Ctx } from './ctx';
 import { disableRule, reviewWorkspace, showRules } from './reviewCommands';
+import { connectCloudTrail, connectJaeger, connectXRay, queryAthena } from './sourceCommands';
 import { clearTraces, importTraces, showTracesForFunction } from './traceCommands';
 import { TracesPanel } from './webviews/tracesPanel';
 
@@ -18,6 +19,10 @@ const commands: Record<CommandId, CommandFactory> = {
   [commandIds.disableRule]: () => (ruleId) => disableRule(ruleId),
   [commandIds.importTraces]: (ctx) => (uri, uris) => importTraces(ctx, uriList(uri, uris)),
   [commandIds.clearTraces]: (ctx) => () => clearTraces(ctx),
+  [commandIds.connectXRay]: (ctx) => () => connectXRay(ctx),
+  [commandIds.connectJaeger]: (ctx) => () => connectJaeger(ctx),
+  [commandIds.connectCloudTrail]: (ctx) => () => connectCloudTrail(ctx),
+  [commandIds.queryAthena]: (ctx) => () => queryAthena(ctx),
   [commandIds.showTracesForFunction]: (ctx) => (target) => showTracesForFunction(ctx, target),
   [commandIds.openTrace]: (ctx) => (traceId) => (typeof traceId === 'string' ? TracesPanel.showTrace(ctx, traceId) : TracesPanel.show(ctx)),
   [commandIds.importAudit]: (ctx) => (uri, uris) => importAudit(ctx, uriList(uri, uris)),

@@ -1,7 +1,6 @@
 // Commands of the review feature: review the whole workspace, list the rules, turn a rule off.
-import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { WorkDoneProgress } from 'vscode-languageclient/node';
+import { withServerProgress } from './serverProgress';
 import { listRulesRequest, reviewWorkspaceRequest } from '../server/protocol';
 import type { Ctx } from './ctx';
 
@@ -10,24 +9,8 @@ export async function reviewWorkspace(ctx: Ctx): Promise<void> {
     void vscode.window.showInformationMessage('Sightline: open a folder to review a workspace.');
     return;
   }
-  const client = await ctx.readyClient();
-  const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: 'Sightline: reviewing the workspace', cancellable: true },
-    async (progress, token) => {
-      const workDoneToken = randomUUID();
-      let reported = 0;
-      const subscription = client.onProgress(WorkDoneProgress.type, workDoneToken, (value) => {
-        if (value.kind === 'end') return;
-        const percentage = value.percentage ?? reported;
-        progress.report({ message: value.message, increment: Math.max(0, percentage - reported) });
-        reported = Math.max(reported, percentage);
-      });
-      try {
-        return await client.sendRequest(reviewWorkspaceRequest, { workDoneToken }, token);
-      } finally {
-        subscription.dispose();
-      }
-    },
+  const result = await withServerProgress(ctx, 'Sightline: reviewing the workspace', (client, workDoneToken, token) =>
+    client.sendRequest(reviewWorkspaceRequest, { workDoneToken }, token),
   );
   const skipped = result.skipped.length > 0 ? ` ${result.skipped.length} skipped (see the Sightline output).` : '';
   for (const s of result.skipped) ctx.output.info(`Not reviewed: ${s.path}: ${s.reason}`);

@@ -1,7 +1,6 @@
 // Commands of the trace feature: import files, clear the store, open the traces of a function.
-import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { WorkDoneProgress } from 'vscode-languageclient/node';
+import { withServerProgress } from './serverProgress';
 import { clearTracesRequest, importTracesRequest } from '../server/protocol';
 import type { Ctx } from './ctx';
 import { TracesPanel } from './webviews/tracesPanel';
@@ -17,24 +16,8 @@ export async function importTraces(ctx: Ctx, uris?: vscode.Uri[]): Promise<void>
       openLabel: 'Import',
     }));
   if (!picked?.length) return;
-  const client = await ctx.readyClient();
-  const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: 'Sightline: importing traces', cancellable: true },
-    async (progress, token) => {
-      const workDoneToken = randomUUID();
-      let reported = 0;
-      const subscription = client.onProgress(WorkDoneProgress.type, workDoneToken, (value) => {
-        if (value.kind === 'end') return;
-        const percentage = value.percentage ?? reported;
-        progress.report({ message: value.message, increment: Math.max(0, percentage - reported) });
-        reported = Math.max(reported, percentage);
-      });
-      try {
-        return await client.sendRequest(importTracesRequest, { paths: picked.map((u) => u.fsPath), workDoneToken }, token);
-      } finally {
-        subscription.dispose();
-      }
-    },
+  const result = await withServerProgress(ctx, 'Sightline: importing traces', (client, workDoneToken, token) =>
+    client.sendRequest(importTracesRequest, { paths: picked.map((u) => u.fsPath), workDoneToken }, token),
   );
   for (const problem of result.problems) ctx.output.warn(problem);
   const problems = result.problems.length > 0 ? ` ${result.problems.length} ${result.problems.length === 1 ? 'problem' : 'problems'} (see the Sightline output).` : '';

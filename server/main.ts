@@ -17,6 +17,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { diagnosticSource, ruleDocumentationUrl, toDiagnostic } from './diagnostics';
+import { registerRemoteHandlers } from './remoteHandlers';
 import { listRulesRequest, reviewWorkspaceRequest, serverStatusNotification, type RuleDescription } from './protocol';
 import { actionsForFinding } from './review/codeActions';
 import { findingsAt, hoverMarkdown } from './review/hover';
@@ -157,7 +158,15 @@ function openAudit(settings: Settings): void {
   }
 }
 
-registerAuditHandlers({
+registerRemoteHandlers({
+  connection,
+  traces: () => traces,
+  audit: () => audit,
+  spansArrived: () => traceEvents.spansArrived(),
+  eventsArrived: () => auditEvents.eventsArrived(),
+});
+
+const auditEvents = registerAuditHandlers({
   connection,
   service: () => audit,
   readOnly: () => auditReadOnly,

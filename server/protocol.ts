@@ -286,3 +286,32 @@ export const importAuditRequest = new RequestType<ImportAuditParams, ImportAudit
 
 /** Server → client: events were stored; the Audit view refreshes. */
 export const auditChangedNotification = new NotificationType<{ events: number }>('sightline/auditChanged');
+
+// ---- Remote sources (traces and audit) ------------------------------------------------------------
+
+export interface AwsConnectionParams {
+  region: string;
+  profile?: string;
+  /** Another endpoint than AWS's own (a VPC endpoint, LocalStack). */
+  endpoint?: string;
+}
+
+export interface PullResult {
+  /** Traces or events read from the source. */
+  read: number;
+  inserted: number;
+  problems: string[];
+}
+
+export type PullXRayParams = AwsConnectionParams & WorkDoneProgressParams & { filterExpression?: string; lookbackMinutes: number };
+export const pullXRayRequest = new RequestType<PullXRayParams, PullResult, void>('sightline/pullXRay');
+
+export type PullJaegerParams = WorkDoneProgressParams & { baseUrl: string; service?: string; lookbackMinutes: number; limit: number };
+export const pullJaegerRequest = new RequestType<PullJaegerParams, PullResult, void>('sightline/pullJaeger');
+
+export type PullCloudTrailParams = AwsConnectionParams & WorkDoneProgressParams & { lookbackMinutes: number };
+export const pullCloudTrailRequest = new RequestType<PullCloudTrailParams, PullResult, void>('sightline/pullCloudTrail');
+
+export type QueryAthenaParams = AwsConnectionParams &
+  WorkDoneProgressParams & { database: string; table: string; workgroup?: string; outputLocation?: string; sinceDays: number; eventName?: string; resource?: string; user?: string };
+export const queryAthenaRequest = new RequestType<QueryAthenaParams, PullResult, void>('sightline/queryAthena');
