@@ -18,6 +18,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { diagnosticSource, ruleDocumentationUrl, toDiagnostic } from './diagnostics';
 import { registerRemoteHandlers } from './remoteHandlers';
+import { startPolling } from './audit/lookupEvents';
 import { listRulesRequest, reviewWorkspaceRequest, serverStatusNotification, type RuleDescription } from './protocol';
 import { actionsForFinding } from './review/codeActions';
 import { findingsAt, hoverMarkdown } from './review/hover';
@@ -60,6 +61,7 @@ let tracesReadOnly = false;
 let workspaceFiles: WorkspaceFiles | undefined;
 let receivers: TraceReceivers | undefined;
 let audit: AuditService | undefined;
+let poller: { key: string; stop(): Promise<void> } | undefined;
 let auditReadOnly = false;
 /** Documents already told they are too large, so the message is shown once, not per keystroke. */
 const toldTooLarge = new Set<string>();
@@ -103,6 +105,7 @@ connection.onInitialized(async () => {
   }
   openTraces(initialSettings);
   openAudit(initialSettings);
+  void pollCloudTrail(initialSettings);
   documents.all().forEach(review);
 });
 
@@ -156,6 +159,31 @@ function openAudit(settings: Settings): void {
   } catch (error) {
     connection.console.error(`Could not open the audit store in ${storagePath}: ${describe(error)}`);
   }
+}
+
+/** Starts, restarts or stops LookupEvents polling as sightline.audit.lookupEvents says. */
+async function pollCloudTrail(settings: Settings): Promise<void> {
+  const poll = settings.audit.lookupEvents;
+  const wanted = poll.enabled && poll.region && audit && !auditReadOnly;
+  const key = wanted ? JSON.stringify(poll) : '';
+  if (key === (poller?.key ?? '')) return;
+  await poller?.stop();
+  poller = undefined;
+  if (!wanted) return;
+  const store = audit!;
+  const running = startPolling({
+    region: poll.region,
+    profile: poll.profile || undefined,
+    endpoint: poll.endpoint || undefined,
+    intervalMs: poll.intervalMinutes * 60_000,
+    onBatch(events) {
+      if (store.ingest(events).inserted > 0) auditEvents.eventsArrived();
+    },
+    onError: (error) => connection.console.warn(`CloudTrail polling (${poll.region}): ${error.message}`),
+    onProblems: (problems) => problems.forEach((p) => connection.console.warn(p)),
+  });
+  poller = { key, stop: () => running.stop() };
+  connection.console.info(`Polling CloudTrail LookupEvents in ${poll.region} every ${poll.intervalMinutes} min.`);
 }
 
 registerRemoteHandlers({
@@ -218,6 +246,7 @@ connection.onDidChangeConfiguration(async (change) => {
   const settings = canPullConfiguration ? await pullSettings() : resolveSettings((change.settings as { sightline?: unknown } | undefined)?.sightline);
   service?.updateSettings(settings);
   void receivers?.apply(settings.traces.otlp, settings.traces.xrayDaemon);
+  void pollCloudTrail(settings);
   toldTooLarge.clear();
   documents.all().forEach(review);
 });
@@ -343,6 +372,7 @@ function describe(error: unknown): string {
 
 connection.onShutdown(async () => {
   await receivers?.close();
+  await poller?.stop();
   traces?.store.close();
   audit?.store.close();
 });

@@ -33,6 +33,8 @@ export interface Settings {
   audit: {
     retentionDays: number;
     maxStorageMB: number;
+    /** Poll CloudTrail LookupEvents for new events while the editor is open. */
+    lookupEvents: { enabled: boolean; region: string; profile: string; endpoint: string; intervalMinutes: number };
   };
 }
 
@@ -57,6 +59,7 @@ export const defaultSettings: Settings = {
   audit: {
     retentionDays: 90,
     maxStorageMB: 2048,
+    lookupEvents: { enabled: false, region: '', profile: '', endpoint: '', intervalMinutes: 5 },
   },
 };
 
@@ -104,7 +107,19 @@ function resolveTraces(raw: Record<string, unknown>): Settings['traces'] {
 function resolveAudit(raw: Record<string, unknown>): Settings['audit'] {
   const d = defaultSettings.audit;
   const positive = (value: unknown, fallback: number) => (typeof value === 'number' && value > 0 ? value : fallback);
-  return { retentionDays: positive(raw.retentionDays, d.retentionDays), maxStorageMB: positive(raw.maxStorageMB, d.maxStorageMB) };
+  const poll = isRecord(raw.lookupEvents) ? raw.lookupEvents : {};
+  const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
+  return {
+    retentionDays: positive(raw.retentionDays, d.retentionDays),
+    maxStorageMB: positive(raw.maxStorageMB, d.maxStorageMB),
+    lookupEvents: {
+      enabled: poll.enabled === true,
+      region: text(poll.region),
+      profile: text(poll.profile),
+      endpoint: text(poll.endpoint),
+      intervalMinutes: positive(poll.intervalMinutes, d.lookupEvents.intervalMinutes),
+    },
+  };
 }
 
 function stringRecord<T>(raw: unknown, valid: (value: unknown) => value is T): Record<string, T> {
