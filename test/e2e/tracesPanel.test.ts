@@ -515,8 +515,12 @@ test('live updates refresh the list; failures offer a retry; late answers are dr
   await host.send({ type: 'tracesChanged', spans: 12, traces: 1 });
   await host.send({ type: 'tracesChanged', spans: 3, traces: 1 });
   await host.waitFor((m) => m.type === 'query', since, 3000);
-  await new Promise((resolve) => setTimeout(resolve, 1500));
-  assert.equal(host.received.slice(since).filter((m) => m.type === 'query').length, 1, 'a burst of changes is one refresh');
+  // One more change after the burst's refresh, and wait for its query: without the debounce the
+  // burst alone would have sent two queries, so three would have arrived by then.
+  const afterBurst = host.received.length;
+  await host.send({ type: 'tracesChanged', spans: 1, traces: 1 });
+  await host.waitFor((m) => m.type === 'query', afterBurst, 3000);
+  assert.equal(host.received.slice(since).filter((m) => m.type === 'query').length, 2, 'a burst of changes is one refresh');
 
   host.fail('query', 'the store is locked');
   await page.getByRole('button', { name: 'Search', exact: true }).click();
