@@ -2,12 +2,11 @@
 // the `timezone` the file already imports, and no fix where it imports none.
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { reviewTree } from '../../server/review/engine';
 import { Parsers } from '../../server/review/parser';
-import type { Finding, Position } from '../../server/review/rule';
+import type { Finding } from '../../server/review/rule';
 import { naiveDatetime } from '../../server/review/rules/naiveDatetime';
-import { defaultSettings } from '../../server/settings';
 import { grammarDir } from '../support/paths';
+import { applyOnlyFix, reviewWithRule } from '../support/quickFix';
 
 let parsers: Parsers;
 before(async () => {
@@ -15,29 +14,11 @@ before(async () => {
 });
 
 function review(text: string): Finding[] {
-  const tree = parsers.parse('python', text);
-  try {
-    return reviewTree('python', tree, text, defaultSettings, undefined, [naiveDatetime]).findings;
-  } finally {
-    tree.delete();
-  }
-}
-
-function offsetAt(text: string, { line, character }: Position): number {
-  let offset = 0;
-  for (let i = 0; i < line; i++) offset = text.indexOf('\n', offset) + 1;
-  return offset + character;
+  return reviewWithRule(parsers, naiveDatetime, text);
 }
 
 function fixed(text: string): string {
-  const findings = review(text);
-  assert.equal(findings.length, 1, JSON.stringify(findings));
-  const fixes = findings[0].fixes ?? [];
-  assert.equal(fixes.length, 1, 'one quick fix');
-  const edits = fixes[0].edits
-    .map((e) => ({ start: offsetAt(text, e.range.start), end: offsetAt(text, e.range.end), newText: e.newText }))
-    .sort((a, b) => b.start - a.start);
-  return edits.reduce((result, e) => result.slice(0, e.start) + e.newText + result.slice(e.end), text);
+  return applyOnlyFix(review(text), text);
 }
 
 describe('naive-datetime quick fix', () => {
