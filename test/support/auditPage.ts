@@ -4,7 +4,6 @@
 // webview recipe's (the same CSP with a fresh nonce), at /audit.html. A fake extension answers the
 // view with an AuditForDocument built from generated CloudTrail records, converted the way the
 // server converts them (server/audit/model.ts, auditViews.ts).
-import { randomBytes } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import type { AuditFromWebview, AuditToWebview, DocumentState } from '../../media/audit/messages';
 import type { AuditSourceCommand } from '../../media/shared/messages';
@@ -12,7 +11,7 @@ import { toView } from '../../server/audit/auditViews';
 import { convertRecord } from '../../server/audit/model';
 import type { AuditEventView, AuditForDocument, AuditGroup } from '../../server/protocol';
 import { CloudTrailGenerator } from './cloudTrailGenerator';
-import { recipeCsp, type PageServer } from './tracesPage';
+import { recipePage, type PageServer } from './tracesPage';
 
 export { chromiumOptions, repoRoot, startPageServer, type PageServer } from './tracesPage';
 
@@ -122,28 +121,6 @@ export function generateAuditDocument(nowMs: number, seed = 7): AuditFixture {
 
 // ---- The page ----
 
-function pageHtml(origin: string, theme: 'dark' | 'light'): string {
-  const nonce = randomBytes(16).toString('base64');
-  const kind = theme === 'light' ? 'vscode-light' : 'vscode-dark';
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${recipeCsp(origin, nonce)}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link href="/theme.css" rel="stylesheet">
-<link href="/media/webview.css" rel="stylesheet">
-<link href="/media/audit/audit.css" rel="stylesheet">
-<title>Sightline Audit</title>
-</head>
-<body class="${kind}" data-vscode-theme-kind="${kind}">
-<main id="app" aria-live="polite"></main>
-<script nonce="${nonce}" src="/host.js"></script>
-<script nonce="${nonce}" src="/dist/webviews/audit.js"></script>
-</body>
-</html>`;
-}
-
 export interface AuditOpenOptions {
   theme?: 'dark' | 'light';
   width?: number;
@@ -182,7 +159,7 @@ export class FakeAuditExtension {
     await page.exposeFunction('sightlineHost', (message: AuditFromWebview) => host.receive(message));
     if (options.state !== undefined) await page.addInitScript((state) => ((window as unknown as { __sightlineInitialState: unknown }).__sightlineInitialState = state), options.state);
     await page.route(`${server.origin}/audit.html*`, (route) =>
-      route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: pageHtml(server.origin, options.theme ?? 'dark') }));
+      route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: recipePage(server.origin, options.theme ?? 'dark', { title: 'Sightline Audit', panel: 'audit' }) }));
     const ready = host.waitFor((m) => m.type === 'ready');
     await page.goto(`${server.origin}/audit.html`);
     await ready;

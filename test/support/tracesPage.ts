@@ -23,6 +23,29 @@ export function findRepoRoot(from: string = __dirname): string {
 
 export const repoRoot = findRepoRoot();
 
+/** A panel's page as extension/webviews/webviewHtml.ts builds it: its CSP, a fresh nonce, its CSS and bundle. */
+export function recipePage(origin: string, theme: 'dark' | 'light', page: { title: string; panel: 'traces' | 'audit' }): string {
+  const nonce = randomBytes(16).toString('base64');
+  const kind = theme === 'light' ? 'vscode-light' : 'vscode-dark';
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${recipeCsp(origin, nonce)}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link href="/theme.css" rel="stylesheet">
+<link href="/media/webview.css" rel="stylesheet">
+<link href="/media/${page.panel}/${page.panel}.css" rel="stylesheet">
+<title>${page.title}</title>
+</head>
+<body class="${kind}" data-vscode-theme-kind="${kind}">
+<main id="app" aria-live="polite"></main>
+<script nonce="${nonce}" src="/host.js"></script>
+<script nonce="${nonce}" src="/dist/webviews/${page.panel}.js"></script>
+</body>
+</html>`;
+}
+
 /** The Content-Security-Policy of extension/webviews/webviewHtml.ts, with this server as cspSource. */
 export function recipeCsp(cspSource: string, nonce: string): string {
   return [
@@ -123,25 +146,8 @@ export async function startPageServer(): Promise<PageServer> {
       response.end(body);
     };
     if (url.pathname === '/' || url.pathname === '/index.html') {
-      const nonce = randomBytes(16).toString('base64');
-      const theme = url.searchParams.get('theme') === 'light' ? 'vscode-light' : 'vscode-dark';
-      return send(200, 'text/html; charset=utf-8', `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${recipeCsp(origin(), nonce)}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link href="/theme.css" rel="stylesheet">
-<link href="/media/webview.css" rel="stylesheet">
-<link href="/media/traces/traces.css" rel="stylesheet">
-<title>Sightline Traces</title>
-</head>
-<body class="${theme}" data-vscode-theme-kind="${theme}">
-<main id="app" aria-live="polite"></main>
-<script nonce="${nonce}" src="/host.js"></script>
-<script nonce="${nonce}" src="/dist/webviews/traces.js"></script>
-</body>
-</html>`);
+      const theme = url.searchParams.get('theme') === 'light' ? 'light' : 'dark';
+      return send(200, 'text/html; charset=utf-8', recipePage(origin(), theme, { title: 'Sightline Traces', panel: 'traces' }));
     }
     if (url.pathname === '/host.js') return send(200, 'text/javascript', hostJs);
     if (url.pathname === '/favicon.ico') return send(204, 'image/x-icon', '');
