@@ -38,8 +38,7 @@ export function hasInterpolation(node: Node): boolean {
  * `{"password": "..."}`, `String password = "..."`, `const password = "..."`, `{ password: "..." }`,
  * and parameter defaults: `def f(password="...")`, `function f(password = "...")`.
  */
-export function boundName(node: Node): string | undefined {
-  const parent = node.parent;
+export function boundName(node: Node, parent: Node | null = node.parent): string | undefined {
   if (!parent) return undefined;
   switch (parent.type) {
     case 'assignment':

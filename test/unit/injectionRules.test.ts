@@ -112,4 +112,26 @@ describe('injection findings', () => {
     const text = 'app.get("/x", (req, res) => {\n  child_process.exec(COMMANDS[req.query.name]);\n  child_process.exec(COMMANDS.get(req.query.name, req.query.fallback));\n});\n';
     assert.deepEqual(review('javascript', text).map((f) => f.range.start.line), [2]);
   });
+
+  // Units without any source word skip the dataflow: each source form must still be seen, spaced
+  // out as people write it, in code that is not a request handler.
+  test('every source form reaches a sink outside handlers, whitespace and all', () => {
+    const cases: [string, string, string][] = [
+      ['python', 'def f():\n    q = request . args["q"]\n    os.system("x " + q)\n', 'python/os-command-injection'],
+      ['python', 'def f():\n    q = flask.request.get_json()["q"]\n    os.system("x " + q)\n', 'python/os-command-injection'],
+      ['python', 'def f():\n    q = input ("?")\n    os.system("x " + q)\n', 'python/os-command-injection'],
+      ['python', 'def f():\n    q = raw_input("?")\n    os.system("x " + q)\n', 'python/os-command-injection'],
+      ['python', 'q = sys.argv[1]\nos.system("x " + q)\n', 'python/os-command-injection'],
+      ['java', 'class A {\n  void f(HttpServletRequest httpReq) throws Exception {\n    String q = httpReq.getParameter("q");\n    Runtime.getRuntime().exec("x " + q);\n  }\n}\n', 'java/os-command-injection'],
+      ['java', 'class A {\n  void f(HttpServletRequest request) throws Exception {\n    String q = request.GETHEADER("q");\n    Runtime.getRuntime().exec("x " + q);\n  }\n}\n', 'java/os-command-injection'],
+      ['java', 'class A {\n  void f() throws Exception {\n    String q = System.getenv("Q");\n    Runtime.getRuntime().exec("x " + q);\n  }\n}\n', 'java/os-command-injection'],
+      ['javascript', 'function f(req) {\n  child_process.exec("x " + req.query.q);\n}\n', 'javascript/os-command-injection'],
+      ['javascript', 'function f(ctx) {\n  child_process.exec("x " + ctx.request.body.q);\n}\n', 'javascript/os-command-injection'],
+      ['javascript', 'const q = process.argv[2];\nchild_process.exec("x " + q);\n', 'javascript/os-command-injection'],
+      ['typescript', 'function f() {\n  eval(window.location.hash);\n}\n', 'typescript/code-injection'],
+    ];
+    for (const [language, text, ruleId] of cases) {
+      assert.deepEqual(review(language, text).map((f) => f.ruleId), [ruleId], `${language}: ${text}`);
+    }
+  });
 });

@@ -50,15 +50,30 @@ interface Binding {
   scope: Node | undefined;
 }
 
+/**
+ * Words that every source pattern of the language needs in the unit's text. A unit without any of
+ * them and without handler parameters holds no untrusted data, and most units are such units.
+ */
+const sourceWords: Record<ReviewLanguage, RegExp> = {
+  python: /\b(?:request|input|raw_input|argv)\b/,
+  java: /get(?:Parameter|Header|QueryString|InputStream|Reader|Cookies|PathInfo|RequestUR)|\bgetenv\b/i,
+  javascript: /\b(?:req|request|ctx|argv|location)\b/,
+  typescript: /\b(?:req|request|ctx|argv|location)\b/,
+};
+
 export class Taint {
   private readonly variables = new Map<string, Binding[]>();
   private readonly memo = new Map<number, TaintSource | null>();
   private readonly patterns: readonly SourcePattern[];
+  /** Nothing in the unit can be tainted: every question is answered without looking. */
+  private readonly inert: boolean;
 
   /** `sanitizes` adds rule-specific sanitizers, e.g. CR/LF stripping, which is enough for a log but not for SQL. */
   constructor(private readonly language: ReviewLanguage, unit: ReviewUnit, index: NodeIndex, private readonly sanitizes?: (call: CallSite) => boolean) {
     this.patterns = sourcePatterns[language];
     if (!unit.isModule) this.seedHandlerParameters(unit.root);
+    this.inert = this.variables.size === 0 && !sourceWords[language].test(unit.key);
+    if (this.inert) return;
     const assignments = index.find(...assignmentTypes[language]);
     const mutations = index.find(...({ python: ['call'], java: ['method_invocation'], javascript: ['call_expression'], typescript: ['call_expression'] } as const)[language]);
     // Two passes reach values assigned later in a loop body and used earlier in the next iteration.
@@ -71,7 +86,7 @@ export class Taint {
 
   /** The source that taints `expression`, or undefined if it carries no untrusted data. */
   sourceOf(expression: Node | null | undefined): TaintSource | undefined {
-    if (!expression) return undefined;
+    if (!expression || this.inert) return undefined;
     const cached = this.memo.get(expression.id);
     if (cached !== undefined) return cached ?? undefined;
     const found = this.compute(expression);

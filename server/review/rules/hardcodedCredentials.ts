@@ -213,7 +213,7 @@ export const hardcodedCredentials: Rule = {
         reportOnce({ startIndex: start + match.index, endIndex: start + match.index + match[0].length }, 'Private key embedded in the source: load it from a key store or a secrets manager at run time.');
       }
       // Documentation shows URLs such as https://user:pass@host; a docstring is documentation.
-      const documentation = isDocstring(literal);
+      const documentation = marked && isDocstring(literal);
       for (const pattern of documentation || !marked ? [] : urlPasswords) {
         for (const match of value.matchAll(pattern)) {
           const password = match[1];
@@ -223,13 +223,16 @@ export const hardcodedCredentials: Rule = {
           reportOnce({ startIndex: at, endIndex: at + password.length }, 'Password written into a connection URL: build the URL from a secret read at run time.');
         }
       }
-      if (found || documentation || !isCredentialValue(value) || hasInterpolation(literal)) continue;
+      if (found || documentation) continue;
+      // The name decides first: it is cheap to read, and few strings are given a secret's name,
+      // while judging the value (is it a name, a path, prose?) runs a dozen patterns.
       const name = bindingName(literal);
       const compared = name === undefined ? comparedName(literal) : undefined;
-      if (name && (looksLikeSecretName(name) || isUserPass(literal, name))) reportOnce(literal, namedMessage(`assigned to '${name}'`, value));
-      else if (compared && looksLikeSecretName(compared) && namesPassword(compared)) {
-        reportOnce(literal, `'${compared}' is checked against a hard-coded value: compare with a salted hash, or with a secret read at run time.`);
-      }
+      const namedSecret = name !== undefined && (looksLikeSecretName(name) || isUserPass(literal, name));
+      const comparedSecret = !namedSecret && compared !== undefined && looksLikeSecretName(compared) && namesPassword(compared);
+      if (!(namedSecret || comparedSecret) || !isCredentialValue(value) || hasInterpolation(literal)) continue;
+      if (namedSecret) reportOnce(literal, namedMessage(`assigned to '${name}'`, value));
+      else reportOnce(literal, `'${compared}' is checked against a hard-coded value: compare with a salted hash, or with a secret read at run time.`);
     }
     for (const call of context.calls()) checkCall(context, call, reportOnce);
   },
@@ -270,12 +273,13 @@ function namesPassword(name: string): boolean {
  * suffix added on (`token += "-tags"`) and a Python dict key that is a variable (`{Token: "#ccc"}`).
  */
 function bindingName(literal: Node): string | undefined {
-  const fallback = literal.parent;
-  if (fallback && isFallback(fallback, literal)) return boundName(fallback);
+  // Reading a parent walks down from the root in tree-sitter: read it once.
   const parent = literal.parent;
-  if (parent?.type === 'augmented_assignment' || parent?.type === 'augmented_assignment_expression') return undefined;
-  if (parent?.type === 'pair' && parent.parent?.type === 'dictionary' && parent.childForFieldName('key')?.type !== 'string') return undefined;
-  return boundName(literal);
+  if (!parent) return undefined;
+  if (isFallback(parent, literal)) return boundName(parent);
+  if (parent.type === 'augmented_assignment' || parent.type === 'augmented_assignment_expression') return undefined;
+  if (parent.type === 'pair' && parent.parent?.type === 'dictionary' && parent.childForFieldName('key')?.type !== 'string') return undefined;
+  return boundName(literal, parent);
 }
 
 /** `pass` beside `user` in an object, as in nodemailer's and many HTTP clients' `auth: { user, pass }`. */
