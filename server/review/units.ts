@@ -87,18 +87,17 @@ export class NodeIndex {
   private readonly byType = new Map<string, Node[]>();
   private readonly collected: ReadonlySet<string>;
   private readonly holeStarts: number[];
-  private readonly holeEnds: number[];
+  private readonly holeIds: ReadonlySet<number>;
 
   constructor(private readonly unit: ReviewUnit, private readonly demand: NodeDemand) {
     demand.unitReviewed();
     this.holeStarts = unit.holes.map((h) => h.startIndex);
-    this.holeEnds = unit.holes.map((h) => h.endIndex);
-    // Walking the module unit means walking the whole tree: do it once, for every known type.
+    this.holeIds = new Set(unit.holes.map((h) => h.id));
+    // The module unit is reviewed once per file: collect every type any rule has asked for in one walk.
     this.collected = new Set(unit.isModule ? demand.known : demand.eager);
     if (this.collected.size === 0) return;
     // One walk inside tree-sitter for every eager type; node.type is then read on the JS side.
-    for (const node of unit.root.descendantsOfType([...this.collected])) {
-      if (!node || node.id === unit.root.id || this.inHole(node.startIndex)) continue;
+    for (const node of this.descendantsOfType([...this.collected])) {
       const list = this.byType.get(node.type);
       if (list) list.push(node);
       else this.byType.set(node.type, [node]);
@@ -117,18 +116,50 @@ export class NodeIndex {
   }
 
   private fetch(type: string): Node[] {
-    return this.unit.root.descendantsOfType(type).filter((n): n is Node => n !== null && n.id !== this.unit.root.id && !this.inHole(n.startIndex));
+    return this.descendantsOfType([type]);
   }
 
-  private inHole(index: number): boolean {
+  /**
+   * The unit's own nodes of these types, in document order. For the module unit, subtrees without
+   * functions go to tree-sitter whole, and only the few nodes that enclose functions (classes,
+   * their bodies) are stepped through here: handing the whole tree to tree-sitter would turn every
+   * matching node inside every function into a JavaScript object only to drop it.
+   */
+  private descendantsOfType(types: string[]): Node[] {
+    const { root } = this.unit;
+    const found: Node[] = [];
+    const collect = (node: Node) => {
+      for (const match of node.descendantsOfType(types)) if (match && match.id !== root.id) found.push(match);
+    };
+    if (this.holeStarts.length === 0) {
+      collect(root);
+      return found;
+    }
+    const wanted = new Set(types);
+    const visit = (node: Node) => {
+      for (const child of node.children) {
+        if (!child || this.holeIds.has(child.id)) continue;
+        if (!this.enclosesHole(child)) collect(child);
+        else {
+          if (wanted.has(child.type)) found.push(child);
+          visit(child);
+        }
+      }
+    };
+    visit(root);
+    return found;
+  }
+
+  /** Whether a function unit lies inside `node` (units never overlap, so checking starts suffices). */
+  private enclosesHole(node: Node): boolean {
     const starts = this.holeStarts;
     let low = 0;
-    let high = starts.length - 1;
-    while (low <= high) {
+    let high = starts.length;
+    while (low < high) {
       const mid = (low + high) >> 1;
-      if (starts[mid] <= index) low = mid + 1;
-      else high = mid - 1;
+      if (starts[mid] < node.startIndex) low = mid + 1;
+      else high = mid;
     }
-    return high >= 0 && index < this.holeEnds[high];
+    return low < starts.length && starts[low] < node.endIndex;
   }
 }
