@@ -1,4 +1,4 @@
-// Reviews many files on every core: the files are dealt to worker threads by size, each worker
+// Reviews many files on every core: worker threads take files one at a time, each worker
 // loads its own parsers (tree-sitter WASM is single-threaded), and the results come back in the
 // order of the input. Small jobs stay in this thread, where starting workers would cost more.
 import { statSync } from 'node:fs';
@@ -11,6 +11,8 @@ import type { Settings } from '../settings';
 
 export interface PoolJob {
   paths: string[];
+  /** The index of the next path to review, shared by all workers (Atomics.add). */
+  next: Int32Array;
   settings: Settings;
   wasmDir: string;
 }
@@ -33,22 +35,20 @@ export async function reviewFiles(paths: readonly string[], settings: Settings, 
     const parsers = await loadParsers();
     return paths.map((p) => reviewFile(parsers, p, settings));
   }
-  // Largest first onto the least loaded worker keeps the shares even.
-  const shares: { indices: number[]; bytes: number }[] = Array.from({ length: workers }, () => ({ indices: [], bytes: 0 }));
-  for (const i of paths.map((_, i) => i).sort((a, b) => sizes[b] - sizes[a])) {
-    const share = shares.reduce((min, s) => (s.bytes < min.bytes ? s : min));
-    share.indices.push(i);
-    share.bytes += sizes[i];
-  }
+  // Workers take the next file from a shared counter, largest files first: a worker that meets
+  // slow files (or a busy core) simply takes fewer, so both finish together.
+  const order = paths.map((_, i) => i).sort((a, b) => sizes[b] - sizes[a]);
+  const next = new Int32Array(new SharedArrayBuffer(4));
   const results: FileReview[] = new Array(paths.length);
   await Promise.all(
-    shares.map(
-      (share) =>
+    Array.from(
+      { length: workers },
+      () =>
         new Promise<void>((resolve, reject) => {
-          const job: PoolJob = { paths: share.indices.map((i) => paths[i]), settings, wasmDir };
+          const job: PoolJob = { paths: order.map((i) => paths[i]), next, settings, wasmDir };
           const worker = new Worker(workerScript, { workerData: job });
-          worker.once('message', (reviews: FileReview[]) => {
-            reviews.forEach((review, k) => (results[share.indices[k]] = review));
+          worker.once('message', (reviews: [number, FileReview][]) => {
+            for (const [k, review] of reviews) results[order[k]] = review;
             resolve();
           });
           worker.once('error', reject);

@@ -3,14 +3,14 @@
 import Ajv from 'ajv-draft-04';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { distDir, fixturesDir, repoRoot } from '../support/paths';
 
 function sightline(args: string[], cwd = repoRoot) {
-  const run = spawnSync(process.execPath, [join(distDir, 'cli.js'), ...args], { cwd, encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [join(distDir, 'cli.js'), ...args], { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
@@ -54,6 +54,19 @@ describe('sightline review', () => {
     assert.equal(stdout, '');
     const findings = JSON.parse(readFileSync(out, 'utf8'));
     assert.deepEqual(findings.map((f: { ruleId: string; range: { start: unknown } }) => [f.ruleId, f.range.start]), [['python/hardcoded-credentials', { line: 7, character: 21 }]]);
+  });
+
+  test('--jobs 2 reviews on worker threads and reports exactly what one thread reports, in order', () => {
+    // Above the pool's 512 KB threshold, so workers really start: the fixtures, many times over.
+    const corpus = mkdtempSync(join(tmpdir(), 'sightline-jobs-'));
+    cpSync(join(fixturesDir, 'review'), join(corpus, 'copy-0'), { recursive: true });
+    for (let i = 1; i < 12; i++) cpSync(join(corpus, 'copy-0'), join(corpus, `copy-${i}`), { recursive: true });
+    const one = sightline(['review', corpus, '--format', 'json', '--jobs', '1']);
+    const two = sightline(['review', corpus, '--format', 'json', '--jobs', '2']);
+    assert.equal(one.code, 1, one.stderr);
+    assert.equal(two.code, 1, two.stderr);
+    assert.ok((JSON.parse(one.stdout) as unknown[]).length > 100);
+    assert.equal(two.stdout, one.stdout);
   });
 
   test('usage errors exit 2 with a message', () => {
