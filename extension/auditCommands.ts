@@ -39,9 +39,11 @@ export async function importAudit(ctx: Ctx, uris?: vscode.Uri[]): Promise<void> 
     ctx.output.info(`CloudTrail import of ${paths.join(', ')}: ${summary}`);
     const actions = result.problems.length > 0 ? ['Show Audit View', 'Show Output'] : ['Show Audit View'];
     const show = result.problems.length > 0 && result.inserted === 0 ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
-    const choice = await show(`Sightline: ${summary}`, ...actions);
-    if (choice === 'Show Audit View') await showAuditView();
-    if (choice === 'Show Output') ctx.output.show();
+    // The command is done when the events are stored; the summary's buttons answer whenever clicked.
+    void show(`Sightline: ${summary}`, ...actions).then((choice) => {
+      if (choice === 'Show Audit View') void showAuditView();
+      if (choice === 'Show Output') ctx.output.show();
+    });
   } catch (error) {
     ctx.output.error(`CloudTrail import of ${paths.join(', ')} failed: ${messageOf(error)}`);
     const choice = await vscode.window.showErrorMessage(`Sightline could not import the CloudTrail logs: ${messageOf(error)}`, 'Show Output');

@@ -1,8 +1,14 @@
 // Writes the demo workspace's trace and CloudTrail files (examples/demo/traces, examples/demo/cloudtrail):
 // deterministic, dated relative to today so the CodeLens window and "recent events" show them.
 // Run `node scripts/demoData.mjs` to refresh them; npm start and the tests import these files.
+// `node scripts/demoData.mjs DIR` writes them into DIR/traces and DIR/cloudtrail instead: the tests
+// generate them into their copy of the demo, so a run never depends on when they were last made.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+
+const target = resolve(process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'examples', 'demo'));
 
 let seed = 7;
 const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
@@ -38,8 +44,8 @@ for (let i = 0; i < 60; i++) {
     attributes: [attr('rpc.system', 'aws-api'), attr('rpc.service', 'S3'), attr('rpc.method', 'PutObject'), attr('aws.s3.bucket', 'demo-orders-archive'), attr('http.response.status_code', failed ? 403 : 200)],
   });
 }
-mkdirSync('examples/demo/traces', { recursive: true });
-writeFileSync('examples/demo/traces/orders-otlp.json', JSON.stringify({
+mkdirSync(join(target, 'traces'), { recursive: true });
+writeFileSync(join(target, 'traces', 'orders-otlp.json'), JSON.stringify({
   resourceSpans: [{ resource: { attributes: [attr('service.name', 'orders-api'), attr('cloud.provider', 'aws'), attr('faas.name', 'orders-handler')] }, scopeSpans: [{ scope: { name: 'opentelemetry.instrumentation.aws_lambda' }, spans }] }],
 }, null, 1));
 
@@ -68,6 +74,6 @@ push(45, { eventSource: 's3.amazonaws.com', eventName: 'PutBucketPublicAccessBlo
 push(30, { eventSource: 's3.amazonaws.com', eventName: 'GetObject', readOnly: true, managementEvent: false, eventCategory: 'Data', userAgent: '<script>alert("ua")</script>', requestParameters: { bucketName: 'demo-invoices', key: 'inv-1.json' } });
 push(20, { eventSource: 'dynamodb.amazonaws.com', eventName: 'PutItem', managementEvent: false, eventCategory: 'Data', userIdentity: lambda, requestParameters: { tableName: 'orders' } });
 push(10, { eventSource: 's3.amazonaws.com', eventName: 'DeleteBucket', requestParameters: { bucketName: 'demo-orders-archive' }, errorCode: 'BucketNotEmpty', errorMessage: 'The bucket you tried to delete is not empty' });
-mkdirSync('examples/demo/cloudtrail', { recursive: true });
-writeFileSync('examples/demo/cloudtrail/123456789012_CloudTrail_eu-west-1_demo.json.gz', gzipSync(JSON.stringify({ Records: records })));
-console.log(`Wrote ${spans.length} spans and ${records.length} CloudTrail records.`);
+mkdirSync(join(target, 'cloudtrail'), { recursive: true });
+writeFileSync(join(target, 'cloudtrail', '123456789012_CloudTrail_eu-west-1_demo.json.gz'), gzipSync(JSON.stringify({ Records: records })));
+console.log(`Wrote ${spans.length} spans and ${records.length} CloudTrail records into ${target}.`);

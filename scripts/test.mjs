@@ -4,11 +4,13 @@
 // `npm test -- unit server`.
 import { spawn } from 'node:child_process';
 
+// SIGHTLINE_TEST_OUT picks the test output folder, as for esbuild.mjs.
+const testOut = process.env.SIGHTLINE_TEST_OUT ?? 'out';
 const tiers = {
-  unit: ['node', ['--test', 'out/test/unit/']],
-  server: ['node', ['--test', 'out/test/server/']],
+  unit: ['node', ['--test', `${testOut}/test/unit/`]],
+  server: ['node', ['--test', `${testOut}/test/server/`]],
   vscode: ['node', ['test/vscode/runInCodeServer.mjs']],
-  e2e: ['node', ['--test', '--test-concurrency=1', 'out/test/e2e/']],
+  e2e: ['node', ['--test', '--test-concurrency=1', `${testOut}/test/e2e/`]],
 };
 
 const chosen = process.argv.slice(2).filter((name) => name in tiers);
