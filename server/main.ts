@@ -33,6 +33,7 @@ import { dayMs, hourMs, openStore } from './storage';
 import { TraceReceivers } from './traces/receivers/receivers';
 import { registerTraceHandlers, traceHoverAt } from './traces/traceHandlers';
 import { TraceService } from './traces/traceService';
+import { WorkspaceFunctions, workspaceSources, type OpenTree } from './traces/workspaceFunctions';
 import { WorkspaceFiles } from './workspaceFiles';
 import { defaultSettings, resolveSettings, type Settings } from './settings';
 import { version } from './version';
@@ -59,6 +60,9 @@ let canRefreshLenses = false;
 let traces: TraceService | undefined;
 let tracesReadOnly = false;
 let workspaceFiles: WorkspaceFiles | undefined;
+/** The grammars, shared by the review and the trace features' index of workspace functions. */
+let parsers: Parsers | undefined;
+let workspaceFunctions: WorkspaceFunctions | undefined;
 let receivers: TraceReceivers | undefined;
 let audit: AuditService | undefined;
 let poller: { key: string; stop(): Promise<void> } | undefined;
@@ -91,7 +95,8 @@ connection.onInitialized(async () => {
     initialSettings = await pullSettings();
   }
   try {
-    service = new ReviewService(await Parsers.load(wasmDir), initialSettings, workspaceRoots, trusted);
+    parsers = await Parsers.load(wasmDir);
+    service = new ReviewService(parsers, initialSettings, workspaceRoots, trusted);
     reportConfigProblem();
     const rules = new Set(ruleCatalog().map((entry) => entry.meta.name)).size;
     connection.sendNotification(serverStatusNotification, {
@@ -125,10 +130,11 @@ function openTraces(settings: Settings): void {
     tracesReadOnly = opened.readOnly;
     for (const problem of opened.problems) connection.console.warn(`Trace store: ${problem}`);
     if (opened.readOnly) showMessage(MessageType.Warning, `Sightline: ${opened.problems[0]}`);
+    workspaceFunctions = parsers && new WorkspaceFunctions(parsers, workspaceSources(workspaceRoots, () => (service?.settings ?? settings).review), openTrees);
     traces = new TraceService(opened.store, workspaceFiles, () => {
       const t = (service?.settings ?? settings).traces;
       return { pathMappings: t.pathMappings, windowMs: t.statisticsWindowHours * hourMs, sloMs: t.latencySlo };
-    });
+    }, Date.now, workspaceFunctions);
     // A read-only store belongs to another window, which also holds the receivers' ports.
     if (!opened.readOnly) {
       receivers = new TraceReceivers(
@@ -143,6 +149,14 @@ function openTraces(settings: Settings): void {
   } catch (error) {
     connection.console.error(`Could not open the trace store in ${storagePath}: ${describe(error)}`);
   }
+}
+
+/** The syntax trees of the open documents, which may be ahead of the files on disk. */
+function openTrees(): OpenTree[] {
+  return documents.all().flatMap((document) => {
+    const parsed = document.uri.startsWith('file:') ? service?.parsed(document.uri) : undefined;
+    return parsed ? [{ path: fileURLToPath(document.uri), language: parsed.info.language, root: parsed.tree.rootNode }] : [];
+  });
 }
 
 function openAudit(settings: Settings): void {
@@ -259,6 +273,7 @@ connection.onDidChangeWatchedFiles(({ changes }) => {
       const path = fileURLToPath(change.uri);
       if (change.type === FileChangeType.Created) workspaceFiles.added(path);
       if (change.type === FileChangeType.Deleted) workspaceFiles.removed(path);
+      workspaceFunctions?.fileChanged(path);
     }
     if (change.uri.endsWith(`/${projectConfigName}`)) {
       configChanged = true;

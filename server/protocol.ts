@@ -108,6 +108,15 @@ export interface TraceTimeline {
 
 export const getTraceRequest = new RequestType<{ traceId: string }, TraceTimeline | null, void>('sightline/getTrace');
 
+/** A place in a workspace file: a file URI and a 0-based line. */
+export interface SpanLocation {
+  uri: string;
+  line: number;
+  function?: string;
+  /** 'attributes': the span's code attributes or stack say so; 'name': only a function's name agrees, a weaker match. */
+  match: 'attributes' | 'name';
+}
+
 export interface SpanDetail {
   traceId: string;
   spanId: string;
@@ -122,8 +131,12 @@ export interface SpanDetail {
   errorClass?: ErrorClassName;
   attributes: { key: string; value: string }[];
   events: { name: string; offsetMs: number; attributes: { key: string; value: string }[] }[];
-  /** Resolved against the workspace: a file URI and 0-based line, when the span has a location. */
-  location?: { uri: string; line: number; function?: string; weak: boolean };
+  /**
+   * Where the span's code is, resolved against the workspace: the one place its code attributes
+   * name (match 'attributes'); without them, the workspace functions its name matches, likeliest
+   * first (match 'name'); empty when neither finds a workspace file.
+   */
+  locations: SpanLocation[];
   /** Stack frames of an exception event, each resolved to a workspace file where possible. */
   stack?: { text: string; uri?: string; line?: number }[];
 }

@@ -151,7 +151,7 @@ export class TracesPanel {
   }
 
   private remember(span: SpanDetail | null): void {
-    if (span?.location) this.openable.add(span.location.uri);
+    for (const location of span?.locations ?? []) this.openable.add(location.uri);
     for (const frame of span?.stack ?? []) if (frame.uri) this.openable.add(frame.uri);
   }
 
@@ -160,7 +160,9 @@ export class TracesPanel {
       const client = await this.ctx.readyClient();
       const span = await client.sendRequest(getSpanRequest, { traceId, spanId });
       this.remember(span);
-      if (span?.location) return await this.open(span.location.uri, span.location.line);
+      // Code attributes' location, or else the likeliest function of the span's name.
+      const location = span?.locations[0];
+      if (location) return await this.open(location.uri, location.line);
       const named = span?.attributes.find((a) => a.key === 'code.file.path' || a.key === 'code.filepath')?.value;
       void vscode.window.showInformationMessage(named
         ? `This span's code is in ${named}, which matches no file in the workspace; the sightline.traces.pathMappings setting maps deployed paths to your sources.`

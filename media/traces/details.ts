@@ -1,8 +1,9 @@
 // The details of the selected span: what it was (service, operation, kind, status, ids, times),
 // its attributes, its events at their offsets, the exception with its stack (frames that resolve
-// to a workspace file open it at the line), and "Go to code" when the span has a location —
-// labelled as a name match when it was found by function name only.
-import type { SpanDetail } from '../../server/protocol';
+// to a workspace file open it at the line), and "Go to code" when the span has a location. A span
+// without code attributes may still name a workspace function: those places are offered as
+// "probably here", each labelled as matched by name, apart from what code attributes say.
+import type { SpanDetail, SpanLocation } from '../../server/protocol';
 import { h } from '../shared/dom';
 import { exactTime, failureLabels, formatMs } from './format';
 import { serviceColorClass } from './serviceColors';
@@ -69,21 +70,22 @@ export class DetailsPane {
       this.body.replaceChildren(h('p', { className: 'muted' }, 'This span is no longer stored (the traces may have been cleared or aged out).'));
       return;
     }
-    const location = span.location;
+    const [location] = span.locations;
+    const byName = location?.match === 'name';
     this.heading.replaceChildren(...present(
       ...title(span.service, span.name),
       location && h('button', {
-        className: 'go-to-code-button',
-        title: location.weak
-          ? 'The span has no code attributes; this function was matched by its name only'
+        className: byName ? 'go-to-code-button secondary' : 'go-to-code-button',
+        title: byName
+          ? `Probably ${shortPath(location.uri)}:${location.line + 1}: no code attributes say where the span ran, and this function has its name`
           : `${location.uri}:${location.line + 1}`,
         attrs: { type: 'button' },
         onClick: () => this.events.openLocation(location.uri, location.line),
-      }, location.weak ? 'Go to code (name match)' : 'Go to code'),
+      }, byName ? 'Go to code (name match)' : 'Go to code'),
     ));
     this.body.replaceChildren(...present(
       this.summary(span, context),
-      location?.weak ? h('p', { className: 'notice weak' }, `Matched by function name only${location.function ? ` (${location.function})` : ''}: the span has no code.* attributes, so this may be another function of the same name.`) : undefined,
+      byName && this.nameMatches(span.locations),
       this.exception(span),
       this.attributes(span),
       this.spanEvents(span),
@@ -91,6 +93,7 @@ export class DetailsPane {
   }
 
   private summary(span: SpanDetail, context: SpanContext): HTMLElement {
+    const [location] = span.locations;
     const entries: [string, string | HTMLElement][] = [
       ['Duration', formatMs(span.durationMs)],
       ['Self time', formatMs(context.selfMs)],
@@ -101,11 +104,30 @@ export class DetailsPane {
     ];
     if (span.errorClass) entries.push(['Failure', h('span', { className: `badge badge-${span.errorClass}` }, failureLabels[span.errorClass])]);
     if (context.critical) entries.push(['Critical path', 'yes: this span held the trace up']);
-    if (span.location) entries.push(['Location', `${span.location.function ? `${span.location.function} · ` : ''}${shortPath(span.location.uri)}:${span.location.line + 1}`]);
+    if (location?.match === 'attributes') entries.push(['Location', `${location.function ? `${location.function} · ` : ''}${shortPath(location.uri)}:${location.line + 1}`]);
     entries.push(['Span ID', h('code', {}, span.spanId)]);
     if (span.parentSpanId) entries.push(['Parent ID', h('code', {}, span.parentSpanId)]);
     entries.push(['Trace ID', h('code', {}, span.traceId)]);
     return h('dl', { className: 'summary' }, ...entries.flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]));
+  }
+
+  /** The workspace functions named like the span, each openable, and why they are only a guess. */
+  private nameMatches(locations: SpanLocation[]): HTMLElement {
+    const many = locations.length > 1;
+    return h('section', { className: 'name-matches', attrs: { 'aria-label': 'Probably here' } },
+      h('h3', {}, 'Probably here'),
+      h('ul', {}, ...locations.map((location) => h('li', {},
+        h('button', {
+          className: 'link name-match',
+          title: `Open ${shortPath(location.uri)} at line ${location.line + 1}`,
+          attrs: { type: 'button' },
+          onClick: () => this.events.openLocation(location.uri, location.line),
+        }, `${shortPath(location.uri)}:${location.line + 1}`),
+        location.function ? h('code', {}, location.function) : undefined,
+        h('span', { className: 'muted' }, '(matched by name)'),
+      ))),
+      h('p', { className: 'notice weak' }, `Matched by function name only: no code attributes say where the span ran, so ${many ? 'these are the workspace functions' : 'this is the workspace function'} with its name, which may not be the code that ran.`),
+    );
   }
 
   private exception(span: SpanDetail): HTMLElement | undefined {

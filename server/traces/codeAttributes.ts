@@ -114,7 +114,8 @@ export function parseStackTrace(stack: string): Frame[] {
   return python.length > 0 ? python.reverse().concat(frames) : frames;
 }
 
-function isLibrary(frame: Frame): boolean {
+/** A frame inside a dependency, a runtime or the language itself rather than the user's code. */
+export function isLibrary(frame: Frame): boolean {
   return libraryPath.test(frame.path) || (frame.namespace !== undefined && libraryNamespace.test(frame.namespace));
 }
 

@@ -51,6 +51,23 @@ export function matchWorkspaceFile(spanPath: string, workspaceFiles: readonly st
   return bestScore > 0 ? best : undefined;
 }
 
+/** The workspace's files by name, as WorkspaceFiles keeps them. */
+export interface WorkspaceFileNames {
+  /** Absolute paths of the workspace files with this file name (case-insensitive). */
+  named(fileName: string): string[];
+  /** A path relative to the workspace root that holds it, with forward slashes. */
+  relativePath(path: string): string;
+}
+
+/** The workspace file (absolute path) a path from a span or a stack frame refers to, if any. */
+export function resolveWorkspaceFile(spanPath: string, files: WorkspaceFileNames, mappings: PathMappings): string | undefined {
+  const candidates = files.named(segments(spanPath).pop() ?? '');
+  if (candidates.length === 0) return undefined;
+  const relative = candidates.map((p) => files.relativePath(p));
+  const match = matchWorkspaceFile(spanPath, relative, mappings);
+  return match === undefined ? undefined : candidates[relative.indexOf(match)];
+}
+
 /** The file name of a path, lower-cased: the store indexes spans under it to find candidates fast. */
 export function fileKey(path: string): string {
   const parts = segments(path);

@@ -2,16 +2,15 @@
 // and the CLI, trace lists, timelines, span details, the service map and trace compare. Spans are
 // indexed by terms, so the per-function numbers come from the store's indexes and in-memory
 // durations without reading a single span body.
-import { basename } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { SpanDetail, TraceComparison, TraceQuery, TraceSummary, TraceTimeline } from '../protocol';
 import type { AppendResult, Store, StoredRecord } from '../store/store';
 import type { WorkspaceFiles } from '../workspaceFiles';
-import { parseStackTrace } from './codeAttributes';
-import { fileKey, matchWorkspaceFile, type PathMappings } from './codeLinks';
+import { fileKey, matchWorkspaceFile, resolveWorkspaceFile, type PathMappings } from './codeLinks';
 import { compareTraces } from './compare';
-import type { AttributeValue, Span } from './model';
+import type { Span } from './model';
+import { wantedFunction, type FunctionLookup } from './nameMatches';
 import { serviceMap } from './serviceMap';
+import { spanDetail, stringify } from './spanDetail';
 import { golden, type Golden } from './statistics';
 import { buildTimeline } from './timeline';
 
@@ -61,6 +60,8 @@ export class TraceService {
     private readonly files: WorkspaceFiles,
     private readonly settings: () => TraceSettings,
     private readonly now: () => number = Date.now,
+    /** The workspace's functions, which spans without a code location are matched to by name. */
+    private readonly functions?: { ready(): Promise<FunctionLookup> },
   ) {
     for (const t of store.terms('pf=')) {
       const [path, fn] = t.slice(3).split(separator);
@@ -269,52 +270,18 @@ export class TraceService {
     return buildTimeline(this.spans(traceId));
   }
 
-  span(traceId: string, spanId: string): SpanDetail | null {
+  async span(traceId: string, spanId: string): Promise<SpanDetail | null> {
     const record = this.store.get(`${traceId}:${spanId}`);
     if (!record) return null;
     const span = spanOf(record);
-    const start = BigInt(span.startNs);
-    const detail: SpanDetail = {
-      traceId: span.traceId,
-      spanId: span.spanId,
-      parentSpanId: span.parentSpanId,
-      service: span.service,
-      name: span.name,
-      kind: span.kind,
-      startNs: span.startNs,
-      durationMs: span.durationNs / 1e6,
-      status: span.status,
-      statusMessage: span.statusMessage,
-      errorClass: span.errorClass,
-      attributes: Object.entries(span.attributes).map(([key, value]) => ({ key, value: stringify(value) })),
-      events: span.events.map((e) => ({
-        name: e.name,
-        offsetMs: Number(BigInt(e.timeNs) - start) / 1e6,
-        attributes: Object.entries(e.attributes).map(([key, value]) => ({ key, value: stringify(value) })),
-      })),
-    };
-    if (span.code?.filePath) {
-      const file = this.resolve(span.code.filePath);
-      if (file) detail.location = { uri: pathToFileURL(file).href, line: Math.max(0, (span.code.line ?? 1) - 1), function: span.code.functionName, weak: false };
-    }
-    const stack = span.events.map((e) => e.attributes['exception.stacktrace']).find((s): s is string => typeof s === 'string');
-    if (stack) {
-      detail.stack = stack.split('\n').filter((l) => l.trim() !== '').map((text) => {
-        const frame = parseStackTrace(text)[0];
-        const file = frame ? this.resolve(frame.path) : undefined;
-        return file ? { text, uri: pathToFileURL(file).href, line: Math.max(0, (frame!.line ?? 1) - 1) } : { text };
-      });
-    }
-    return detail;
+    // Indexing the workspace's functions takes a while the first time: only a span that names one waits for it.
+    const functions = this.functions && wantedFunction(span) ? await this.functions.ready() : undefined;
+    return spanDetail(span, { resolve: (path) => this.resolve(path), functions });
   }
 
   /** The workspace file a path from a span or stack frame refers to, if any. */
   resolve(spanPath: string): string | undefined {
-    const candidates = this.files.named(basename(spanPath.replace(/\\/g, '/')));
-    if (candidates.length === 0) return undefined;
-    const relative = candidates.map((p) => this.files.relativePath(p));
-    const match = matchWorkspaceFile(spanPath, relative, this.settings().pathMappings);
-    return match === undefined ? undefined : candidates[relative.indexOf(match)];
+    return resolveWorkspaceFile(spanPath, this.files, this.settings().pathMappings);
   }
 
   serviceMap(query: TraceQuery = {}) {
@@ -354,10 +321,6 @@ function lastSegment(fn: string): string {
 function compareNs(a: string, b: string): number {
   const d = BigInt(a) - BigInt(b);
   return d < 0n ? -1 : d > 0n ? 1 : 0;
-}
-
-function stringify(value: AttributeValue): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 function matchesText(span: Span, text: string): boolean {

@@ -1,7 +1,8 @@
 // The trace viewer panel in headless Chromium: the built bundle (dist/webviews/traces.js) in a page
 // made like the webview recipe's (same CSP), with a fake extension answering from generated traces
 // (test/support/tracesPage.ts). User flows: the list, search and sort, the timeline (collapse,
-// keyboard, critical path), span details with hostile strings, "Go to code", a 100k-span trace,
+// keyboard, critical path), span details with hostile strings, "Go to code", functions matched by
+// a span's name (from the server's own span details over a demo workspace), a 100k-span trace,
 // the service map, compare, empty and failure states, live updates, and restoring the panel.
 // Screenshots land in test-results/. Run: node --test out/test/e2e/tracesPanel.test.js
 import assert from 'node:assert/strict';
@@ -11,7 +12,9 @@ import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { TraceQuery } from '../../server/protocol';
 import { formatDelta } from '../../media/traces/format';
-import { comparisonOf, filterTraces, generateTrace, generateTraces, hostileService, hostileText, serviceMapOf, summarize, timelineOf, workspaceUri, type GeneratedTrace } from '../support/traceData';
+import type { SpanLocation } from '../../server/protocol';
+import { spanDetail, type SpanWorkspace } from '../../server/traces/spanDetail';
+import { comparisonOf, demoWorkspace, filterTraces, generateTrace, generateTraces, hostileService, hostileText, serviceMapOf, summarize, timelineOf, workspaceUri, type GeneratedTrace } from '../support/traceData';
 import { chromiumOptions, FakeExtension, recipeCsp, repoRoot, startPageServer, type OpenOptions, type PageServer } from '../support/tracesPage';
 
 const resultsDir = join(repoRoot, 'test-results');
@@ -23,11 +26,13 @@ const STEP_MS = 15_000;
 
 let server: PageServer;
 let browser: Browser;
+let workspace: SpanWorkspace;
 
 before(async () => {
   if (!existsSync(join(repoRoot, 'dist', 'webviews', 'traces.js'))) throw new Error('dist/webviews/traces.js is missing: run `node esbuild.mjs` first');
   mkdirSync(resultsDir, { recursive: true });
   server = await startPageServer();
+  workspace = await demoWorkspace();
   browser = await chromium.launch({ ...(await chromiumOptions()), headless: true });
 });
 
@@ -333,16 +338,46 @@ test('"Go to code", stack frames and the row marker ask the extension to open co
   const codeSpan = trace.spans.find((s) => s.spanId === timeline.spanIds[coded])!;
   const location = await host.waitFor((m) => m.type === 'openLocation', since);
   assert.deepEqual(location, { type: 'openLocation', uri: `${workspaceUri}/src/${codeSpan.service}/${codeSpan.code!.functionName}.py`, line: codeSpan.code!.line! - 1 });
+  assert.match(await page.locator('.details .summary').textContent() ?? '', new RegExp(`Location${codeSpan.code!.functionName} · ${codeSpan.service}/${codeSpan.code!.functionName}\\.py:${codeSpan.code!.line}`));
+  assert.equal(await page.locator('.details .name-matches').count(), 0, 'code attributes leave nothing to guess');
+}));
 
-  // A span found by function name only says so.
-  const weak = timeline.spanIds.findIndex((id, i) => !timeline.hasCode[i] && /^[a-z][A-Za-z]+$/.test(timeline.strings[timeline.name[i]]) && trace.spans.find((s) => s.spanId === id)!.kind === 'internal');
-  if (weak >= 0) {
-    await page.getByLabel('Find spans by service, operation or span id').fill(timeline.spanIds[weak]);
-    await page.locator('.find-count', { hasText: '1 of 1' }).waitFor();
-    await page.locator(`#span-row-${weak} .span-name`).click();
-    await page.getByRole('button', { name: 'Go to code (name match)' }).waitFor();
-    await page.locator('.notice.weak', { hasText: 'Matched by function name only' }).waitFor();
+test('a span without code attributes offers the functions of its name, marked as such and openable', { timeout: STEP_MS }, () => withPanel('name-match', async (host, page) => {
+  // The first span whose name more than one workspace function has, as the server's details find them.
+  let found: { trace: GeneratedTrace; spanId: string; locations: SpanLocation[] } | undefined;
+  for (const trace of traces) {
+    for (const span of trace.spans) {
+      const { locations } = spanDetail(span, workspace);
+      if (!found && locations.length > 1) found = { trace, spanId: span.spanId, locations };
+    }
   }
+  assert.ok(found, 'the demo workspace has two functions named like some span');
+  const { trace, spanId, locations } = found;
+  assert.ok(locations.every((l) => l.match === 'name'));
+  const row = timelineOf(trace.spans).spanIds.indexOf(spanId);
+  await page.locator('.trace-row').first().waitFor();
+  await openTraceRow(host, trace.summary.traceId);
+  await page.getByLabel('Find spans by service, operation or span id').fill(spanId);
+  await page.locator('.find-count', { hasText: '1 of 1' }).waitFor();
+  await page.locator(`#span-row-${row} .span-name`).click();
+
+  const section = page.getByRole('region', { name: 'Probably here' });
+  await section.waitFor();
+  const shortPath = (uri: string) => new URL(uri).pathname.split('/').slice(-2).join('/');
+  assert.deepEqual(await section.locator('li').allTextContents(), locations.map((l) => `${shortPath(l.uri)}:${l.line + 1}${l.function}(matched by name)`));
+  assert.match(await section.locator('.notice.weak').textContent() ?? '', /^Matched by function name only: no code attributes say where the span ran, so these are the workspace functions with its name/);
+  assert.doesNotMatch(await page.locator('.details .summary').textContent() ?? '', /Location/, 'no exact location is claimed');
+
+  // The heading's button goes to the likeliest; each listed place opens where it says.
+  const go = page.getByRole('button', { name: 'Go to code (name match)' });
+  assert.match(await go.getAttribute('class') ?? '', /secondary/);
+  let since = host.received.length;
+  await go.click();
+  assert.deepEqual(await host.waitFor((m) => m.type === 'openLocation', since), { type: 'openLocation', uri: locations[0].uri, line: locations[0].line });
+  since = host.received.length;
+  await section.getByRole('button', { name: `${shortPath(locations[1].uri)}:${locations[1].line + 1}` }).click();
+  assert.deepEqual(await host.waitFor((m) => m.type === 'openLocation', since), { type: 'openLocation', uri: locations[1].uri, line: locations[1].line });
+  await page.screenshot({ path: join(resultsDir, 'traces-name-match.png') });
 }));
 
 test('a 100,000-span trace opens with only the rows in view in the DOM, and scrolls end to end', { timeout: 4 * STEP_MS }, async () => {

@@ -70,6 +70,6 @@ describe('traces over LSP', () => {
     const timeline = await client.connection.sendRequest(getTraceRequest, { traceId: list[0].traceId });
     assert.deepEqual(timeline?.depth, [0, 1]);
     const span = await client.connection.sendRequest(getSpanRequest, { traceId: list[0].traceId, spanId: timeline!.spanIds[0] });
-    assert.deepEqual(span?.location, { uri, line: 3, function: 'handler', weak: false });
+    assert.deepEqual(span?.locations, [{ uri, line: 3, function: 'handler', match: 'attributes' }]);
   });
 });

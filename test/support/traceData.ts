@@ -2,20 +2,32 @@
 // with realistic shape (fan-out that grows with the work below a span, depth of about 8-12 for
 // 100k spans, calls between services along a fixed architecture, internal spans with code
 // locations, a few errors, faults and throttles with exceptions, retries), turned into the protocol's
-// shapes with the server's own analysis (buildTimeline, compareTraces, serviceMap), so the panel
-// sees exactly what the server will send.
-import type { SpanDetail, TraceQuery, TraceSummary, TraceTimeline } from '../../server/protocol';
+// shapes with the server's own analysis (buildTimeline, compareTraces, serviceMap, spanDetail), so
+// the panel sees exactly what the server will send. Span details resolve against a demo workspace
+// of Python sources held in memory: parsed with the server's grammars and indexed by the server's
+// WorkspaceFunctions, so spans without code attributes get the name matches the server would find.
+import { basename } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { TraceQuery, TraceSummary, TraceTimeline } from '../../server/protocol';
+import { Parsers } from '../../server/review/parser';
+import { resolveWorkspaceFile } from '../../server/traces/codeLinks';
 import { compareTraces } from '../../server/traces/compare';
 import type { AttributeValue, Span, SpanEvent } from '../../server/traces/model';
 import { serviceMap } from '../../server/traces/serviceMap';
+import type { SpanWorkspace } from '../../server/traces/spanDetail';
 import { buildTimeline } from '../../server/traces/timeline';
+import { WorkspaceFunctions } from '../../server/traces/workspaceFunctions';
+import { grammarDir } from './paths';
 
 /** A string that must show as text wherever it appears. */
 export const hostileText = '<img src=x onerror=alert(1)>';
 export const hostileService = '<svg/onload=alert(1)>';
 
-/** Where the fake workspace lives: span locations resolve to files under it. */
-export const workspaceUri = 'file:///work/demo';
+/** Where the demo workspace lives: span locations resolve to files under it. */
+const workspaceRoot = '/work/demo';
+export const workspaceUri = pathToFileURL(workspaceRoot).href;
+/** The spans' code paths are the Lambda's (/var/task/src/…); the workspace holds src/ at its root. */
+const pathMappings = { '/var/task/': '' };
 
 /** Who calls whom: a small shop's architecture, so the service map has a shape. */
 const callees: Record<string, string[]> = {
@@ -318,43 +330,48 @@ export function timelineOf(spans: readonly Span[]): TraceTimeline {
 
 const text = (value: AttributeValue): string => (typeof value === 'string' ? value : JSON.stringify(value));
 
-/** The span as sightline/getSpan will answer: attributes as text, events at offsets, the location resolved under workspaceUri. */
-export function spanDetailOf(spans: readonly Span[], spanId: string): SpanDetail | null {
-  const span = spans.find((s) => s.spanId === spanId);
-  if (!span) return null;
-  const detail: SpanDetail = {
-    traceId: span.traceId,
-    spanId: span.spanId,
-    parentSpanId: span.parentSpanId,
-    service: span.service,
-    name: span.name,
-    kind: span.kind,
-    startNs: span.startNs,
-    durationMs: span.durationNs / 1e6,
-    status: span.status,
-    statusMessage: span.statusMessage,
-    errorClass: span.errorClass,
-    attributes: Object.entries(span.attributes).map(([key, value]) => ({ key, value: text(value) })),
-    events: span.events.map((e) => ({
-      name: e.name,
-      offsetMs: Number(BigInt(e.timeNs) - BigInt(span.startNs)) / 1e6,
-      attributes: Object.entries(e.attributes).map(([key, value]) => ({ key, value: text(value) })),
-    })),
-  };
-  if (span.code?.filePath) {
-    detail.location = { uri: `${workspaceUri}/src/${span.service}/${span.code.functionName}.py`, line: (span.code.line ?? 1) - 1, function: span.code.functionName, weak: false };
-  } else if (span.kind === 'internal' && isFunctionName(span.name)) {
-    // No code attributes, but a workspace function of that name: the weaker match.
-    detail.location = { uri: `${workspaceUri}/src/${span.service}/${span.name}.py`, line: 0, function: span.name, weak: true };
+/**
+ * The demo workspace's sources, by path under workspaceRoot: a module for each function-like
+ * operation (the code attributes' files), each service's handlers.py and client.py (the stack
+ * traces' frames), a gRPC servicer class for services with RPC operations, and a shared helper
+ * that has the name of one of the email service's functions too.
+ */
+function demoSources(): Map<string, string> {
+  const sources = new Map<string, string>();
+  for (const [service, names] of Object.entries(operations)) {
+    for (const name of names.filter(isFunctionName)) {
+      sources.set(`src/${service}/${name}.py`, `import logging\n\nlog = logging.getLogger(__name__)\n\n\ndef ${name}(request):\n    log.debug("${name}")\n    return request\n`);
+    }
+    sources.set(`src/${service}/handlers.py`, 'from .client import call\n\n\ndef handle(event, context):\n    return call(event)\n');
+    sources.set(`src/${service}/client.py`, 'def call(request):\n    return request\n');
+    const methods = names.filter((name) => /^[A-Z][a-z]\w*$/.test(name));
+    if (methods.length > 0) {
+      const servicer = service.split('-').map((part) => part[0].toUpperCase() + part.slice(1)).join('');
+      sources.set(`src/${service}/servicer.py`, `class ${servicer}Servicer:\n${methods.map((m) => `    def ${m}(self, request, context):\n        return request\n`).join('\n')}`);
+    }
   }
-  const stacktrace = span.events.find((e) => e.name === 'exception')?.attributes['exception.stacktrace'];
-  if (typeof stacktrace === 'string') {
-    detail.stack = stacktrace.split('\n').slice(1).map((line) => {
-      const frame = /File "\/var\/task\/(src\/[^"]+)", line (\d+)/.exec(line);
-      return frame ? { text: line.trim(), uri: `${workspaceUri}/${frame[1]}`, line: Number(frame[2]) - 1 } : { text: line.trim() };
+  sources.set('src/shared/templates.py', 'def renderTemplate(template, values):\n    return template.format(**values)\n');
+  return sources;
+}
+
+let demo: Promise<SpanWorkspace> | undefined;
+
+/** The demo workspace as the server's span details see it: file resolution and the function index. */
+export function demoWorkspace(): Promise<SpanWorkspace> {
+  demo ??= (async () => {
+    const sources = demoSources();
+    const paths = [...sources.keys()].map((path) => `${workspaceRoot}/${path}`);
+    const index = new WorkspaceFunctions(await Parsers.load(grammarDir), {
+      files: () => paths,
+      read: (path) => sources.get(path.slice(workspaceRoot.length + 1)),
     });
-  }
-  return detail;
+    const files = {
+      named: (name: string) => paths.filter((path) => basename(path).toLowerCase() === name.toLowerCase()),
+      relativePath: (path: string) => path.slice(workspaceRoot.length + 1),
+    };
+    return { resolve: (spanPath: string) => resolveWorkspaceFile(spanPath, files, pathMappings), functions: await index.ready() };
+  })();
+  return demo;
 }
 
 /** The list query as the server answers it, over generated traces. */

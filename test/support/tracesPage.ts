@@ -1,7 +1,8 @@
 // The trace panel's built bundle (dist/webviews/traces.js) in headless Chromium, outside VS Code:
 // a tiny HTTP server on 127.0.0.1 serves a page made like the webview recipe's (the same CSP, the
 // same stylesheets, a VS Code theme's variables), and `acquireVsCodeApi` is a small host that
-// hands every message to Node, where a fake extension answers from generated traces.
+// hands every message to Node, where a fake extension answers from generated traces (span details
+// through the server's own spanDetail, over the demo workspace).
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -11,7 +12,8 @@ import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import type { TracesFromWebview, TracesRequestKind, TracesToWebview } from '../../media/traces/messages';
 import type { TraceSourcesStatus, TraceTimeline } from '../../server/protocol';
-import { comparisonOf, filterTraces, serviceMapOf, spanDetailOf, timelineOf, type GeneratedTrace } from './traceData';
+import { spanDetail, type SpanWorkspace } from '../../server/traces/spanDetail';
+import { comparisonOf, demoWorkspace, filterTraces, serviceMapOf, timelineOf, type GeneratedTrace } from './traceData';
 
 /** Found from here rather than fixed, so this works from test/ and from its bundle in out*\/test/. */
 export function findRepoRoot(from: string = __dirname): string {
@@ -204,12 +206,12 @@ export class FakeExtension {
     readOnly: false,
   };
 
-  constructor(readonly page: Page, public traces: GeneratedTrace[]) {}
+  constructor(readonly page: Page, public traces: GeneratedTrace[], private readonly workspace: SpanWorkspace) {}
 
   /** Opens the page and waits until the panel said it is ready. */
   static async open(browser: Browser, server: PageServer, traces: GeneratedTrace[], options: OpenOptions = {}): Promise<FakeExtension> {
     const page = await browser.newPage({ viewport: { width: options.width ?? 1500, height: options.height ?? 900 } });
-    const host = new FakeExtension(page, traces);
+    const host = new FakeExtension(page, traces, await demoWorkspace());
     if (options.sources) host.sources = options.sources;
     page.on('pageerror', (error) => host.problems.push(`page error: ${error.message}`));
     page.on('console', (message) => {
@@ -302,8 +304,8 @@ export class FakeExtension {
       case 'openTrace':
         return { type: 'timeline', id: message.id, traceId: message.traceId, timeline: this.timelineFor(message.traceId) };
       case 'selectSpan': {
-        const trace = byId(message.traceId);
-        return { type: 'span', id: message.id, traceId: message.traceId, spanId: message.spanId, span: trace ? spanDetailOf(trace.spans, message.spanId) : null };
+        const span = byId(message.traceId)?.spans.find((s) => s.spanId === message.spanId);
+        return { type: 'span', id: message.id, traceId: message.traceId, spanId: message.spanId, span: span ? spanDetail(span, this.workspace) : null };
       }
       case 'serviceMap': {
         const matching = new Set(filterTraces(this.traces, { ...message.query, limit: Infinity }).map((t) => t.traceId));

@@ -97,7 +97,7 @@ describe('TraceService', () => {
     assert.deepEqual([a.spanCount, a.errorCount, a.errorClass, a.services.sort()], [2, 1, 'throttle', ['orders', 'web']]);
   });
 
-  test('span details resolve code and stack frames to workspace files', () => {
+  test('span details resolve code and stack frames to workspace files', async () => {
     const { root, service } = setup();
     const stack = 'Traceback (most recent call last):\n  File "/var/task/app/handler.py", line 2, in handler\nValueError: bad';
     service.ingest([span('e', '1', undefined, 0, 9, {
@@ -105,13 +105,13 @@ describe('TraceService', () => {
       attributes: { 'http.route': '/orders', hostile: '<img src=x onerror=alert(1)>', list: [1, 'two'] },
       events: [{ name: 'exception', timeNs: (BigInt(now - 50_000 + 4) * 1_000_000n).toString(), attributes: { 'exception.stacktrace': stack } }],
     })]);
-    const detail = service.span('e'.padStart(32, '0'), '1'.padStart(16, '0'))!;
+    const detail = (await service.span('e'.padStart(32, '0'), '1'.padStart(16, '0')))!;
     const uri = pathToFileURL(join(root, 'src', 'app', 'handler.py')).href;
-    assert.deepEqual(detail.location, { uri, line: 1, function: 'handler', weak: false });
+    assert.deepEqual(detail.locations, [{ uri, line: 1, function: 'handler', match: 'attributes' }]);
     assert.deepEqual(detail.attributes.find((a) => a.key === 'list'), { key: 'list', value: '[1,"two"]' });
     assert.equal(detail.events[0].offsetMs, 4);
     assert.deepEqual(detail.stack?.find((f) => f.uri), { text: '  File "/var/task/app/handler.py", line 2, in handler', uri, line: 1 });
-    assert.equal(service.span('e'.padStart(32, '0'), 'nope'.padStart(16, '0')), null);
+    assert.equal(await service.span('e'.padStart(32, '0'), 'nope'.padStart(16, '0')), null);
   });
 
   test('timeline, service map and compare come from the stored spans; the store reopens with them', () => {
