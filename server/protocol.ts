@@ -243,6 +243,7 @@ export interface AuditLookupParams {
   readOnly?: boolean;
   errorsOnly?: boolean;
   category?: 'management' | 'data';
+  errorCode?: string;
   from?: number;
   to?: number;
   limit?: number;
@@ -299,6 +300,92 @@ export const importAuditRequest = new RequestType<ImportAuditParams, ImportAudit
 
 /** Server → client: events were stored; the Audit view refreshes. */
 export const auditChangedNotification = new NotificationType<{ events: number }>('sightline/auditChanged');
+
+/** A value of an attribute (identity ARN, user agent, error code) during an insight and its baseline. */
+export interface AuditInsightAttribution {
+  /** As recorded; "null" for none, as CloudTrail writes it. */
+  value: string;
+  /** Calls or errors with this value per bucket, during the insight and during its baseline. */
+  insightAverage: number;
+  baselineAverage: number;
+  /** Part of the insight's calls or errors with this value, 0–1. */
+  insightShare: number;
+}
+
+/** An unusual API call rate or error rate, detected in the stored events or delivered by CloudTrail Insights. */
+export interface AuditInsightView {
+  id: string;
+  type: 'ApiCallRateInsight' | 'ApiErrorRateInsight';
+  /** 'detected': found by Sightline in the stored events; 'cloudtrail': an Insights record CloudTrail delivered. */
+  origin: 'detected' | 'cloudtrail';
+  eventSource: string;
+  eventName: string;
+  account: string;
+  region: string;
+  /** The error code an error-rate insight is about. */
+  errorCode?: string;
+  /** ms since the epoch; end exclusive. */
+  start: number;
+  end: number;
+  ongoing: boolean;
+  /** The bucket the averages are per, in ms (a minute unless configured otherwise). */
+  bucketMs: number;
+  baselineAverage: number;
+  insightAverage: number;
+  /** The fewest calls or errors in a bucket that were unusual against this baseline (detected insights only). */
+  unusualFrom?: number;
+  /** Top values, busiest first. */
+  identities: AuditInsightAttribution[];
+  userAgents: AuditInsightAttribution[];
+  errorCodes: AuditInsightAttribution[];
+  /** CloudTrail's Insights records (Start, End) behind a 'cloudtrail' insight; they open like events. */
+  recordIds: string[];
+}
+
+/** One event a detection matched. Every string is from the record: render as text. */
+export interface AuditDetectionSample {
+  eventId: string;
+  eventName: string;
+  time: number;
+  who: string;
+  resource: string;
+  /** "AuthorizeSecurityGroupIngress by alice opened sg-0a1b to 0.0.0.0/0 on tcp/22". */
+  summary: string;
+}
+
+export interface AuditDetectionView {
+  id: string;
+  title: string;
+  severity: 'high' | 'medium' | 'low';
+  /** Where the rule comes from, e.g. "CIS AWS Foundations Benchmark v3.0.0, control 4.3". */
+  reference: string;
+  rationale: string;
+  /** Matching events in the window, the first and last of them, and the newest few. */
+  count: number;
+  firstSeen: number;
+  lastSeen: number;
+  samples: AuditDetectionSample[];
+}
+
+/** Insights and detections over the two weeks up to the newest stored event, for the Audit view. */
+export interface AuditFindings {
+  storedEvents: number;
+  /** The window, in ms: from the start of a UTC day to the newest stored event (or now, if that is earlier). */
+  from: number;
+  to: number;
+  /** Events stored in the window. */
+  events: number;
+  /** The oldest event read, the baselines' week before the window included; Insights need a day of history. */
+  historyFrom?: number;
+  /** How many detections ran; `detections` lists those that matched, most severe first. */
+  detectionsChecked: number;
+  detections: AuditDetectionView[];
+  /** Oldest first. */
+  insights: AuditInsightView[];
+}
+
+/** Client → server: the Insights and detections of the stored events; the first answer over a large store takes a while. */
+export const auditFindingsRequest = new RequestType0<AuditFindings, void>('sightline/auditFindings');
 
 // ---- Remote sources (traces and audit) ------------------------------------------------------------
 

@@ -1,11 +1,13 @@
 // The Audit view in the panel area: a webview view that follows the active editor and shows what
 // sightline/auditForDocument answers for its file, refreshed when events arrive (sightline/auditChanged,
-// through ctx.onAuditChanged) or the file changes, and the results of palette lookups. Events open as
-// their full CloudTrail record: a read-only JSON document of the `sightline-audit:` scheme.
+// through ctx.onAuditChanged) or the file changes, and the results of palette lookups. Its Insights &
+// detections tab shows what sightline/auditFindings answers, asked for once the tab is first shown and
+// then again as events arrive. Events open as their full CloudTrail record: a read-only JSON document
+// of the `sightline-audit:` scheme.
 import * as vscode from 'vscode';
-import type { AuditFromWebview, AuditToWebview, DocumentState, LookupResults } from '../../media/audit/messages';
+import type { AuditFromWebview, AuditToWebview, DocumentState, FindingsState, LookupResults } from '../../media/audit/messages';
 import type { AuditSourceCommand } from '../../media/shared/messages';
-import { auditForDocumentRequest, auditRecordRequest, type AuditEventView } from '../../server/protocol';
+import { auditFindingsRequest, auditForDocumentRequest, auditRecordRequest, lookupAuditRequest, type AuditEventView, type AuditInsightView, type AuditLookupParams } from '../../server/protocol';
 import type { Ctx } from '../ctx';
 import { connectWebview } from './webviewBridge';
 import { webviewHtml, webviewOptions } from './webviewHtml';
@@ -16,6 +18,8 @@ const followedSchemes = new Set(['file', 'untitled', 'vscode-remote', 'vscode-vf
 const editDelayMs = 700;
 const eventsDelayMs = 1000;
 const sourceCommands: AuditSourceCommand[] = ['sightline.importAudit', 'sightline.connectCloudTrail', 'sightline.queryAthena'];
+/** An insight's "Show events" lists at most this many. */
+const insightLookupLimit = 500;
 
 export class AuditViewProvider implements vscode.WebviewViewProvider {
   static readonly viewType = 'sightline.auditView';
@@ -40,6 +44,20 @@ export class AuditViewProvider implements vscode.WebviewViewProvider {
   /** Events the page was sent: the only ones it may ask to open. */
   private documentEvents = new Map<string, AuditEventView>();
   private lookupEvents = new Map<string, AuditEventView>();
+  /** The Insights & detections as last sent to the page; undefined until a page first asks for them. */
+  private findings: FindingsState | undefined;
+  private findingsStale = true;
+  private findingsInFlight: vscode.CancellationTokenSource | undefined;
+  private findingsTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Detections' sample events and CloudTrail's Insights records: what the page may open from that tab. */
+  private findingsRecords = new Map<string, Pick<AuditEventView, 'id' | 'eventName'>>();
+  /** Each document state sent to the page; SightlineApi passes it on so tests can see what the view shows. */
+  private readonly documentPosted = new vscode.EventEmitter<DocumentState>();
+  readonly onDidPostDocument = this.documentPosted.event;
+  /** What a page of the view shows now (a reloaded page is sent this). */
+  get document(): DocumentState {
+    return this.posted;
+  }
 
   constructor(private readonly ctx: Ctx) {
     AuditViewProvider.instance = this;
@@ -53,9 +71,14 @@ export class AuditViewProvider implements vscode.WebviewViewProvider {
         if (this.isFollowed(document.uri)) this.scheduleRefresh(0, true);
       }),
       ctx.onDidChangeServerState((state) => {
-        if (state === 'running') this.scheduleRefresh(0, true);
+        if (state !== 'running') return;
+        this.scheduleRefresh(0, true);
+        this.scheduleFindings(0);
       }),
-      ctx.onAuditChanged(() => this.scheduleRefresh(eventsDelayMs, false)),
+      ctx.onAuditChanged(() => {
+        this.scheduleRefresh(eventsDelayMs, false);
+        this.scheduleFindings(eventsDelayMs);
+      }),
       vscode.window.tabGroups.onDidChangeTabs((e) => {
         if (e.closed.length > 0) this.follow(vscode.window.activeTextEditor);
       }),
@@ -73,6 +96,7 @@ export class AuditViewProvider implements vscode.WebviewViewProvider {
       view.webview.onDidReceiveMessage((message: AuditFromWebview) => this.receive(message)),
       view.onDidChangeVisibility(() => {
         if (view.visible && this.stale) this.refresh();
+        if (view.visible && this.findings && this.findingsStale) void this.loadFindings();
       }),
     ];
     view.onDidDispose(() => {
@@ -95,14 +119,28 @@ export class AuditViewProvider implements vscode.WebviewViewProvider {
         this.showLookupOnReady = false;
         this.post({ type: 'document', document: this.posted });
         if (this.stale) this.refresh();
+        if (this.findings) this.post({ type: 'findings', findings: this.findings });
+        if (this.findings && this.findingsStale) void this.loadFindings();
         break;
       case 'refresh':
         this.refresh();
         break;
       case 'openRecord': {
-        const event = this.documentEvents.get(message.eventId) ?? this.lookupEvents.get(message.eventId);
+        const event = this.documentEvents.get(message.eventId) ?? this.lookupEvents.get(message.eventId) ?? this.findingsRecords.get(message.eventId);
         if (event) void openAuditRecord(this.ctx, event);
         else this.ctx.output.warn('The Audit view asked to open an event it was not sent; ignored.');
+        break;
+      }
+      case 'loadFindings':
+        if (!this.findingsInFlight && (this.findings?.kind !== 'ready' || this.findingsStale)) void this.loadFindings();
+        break;
+      case 'refreshFindings':
+        void this.loadFindings();
+        break;
+      case 'showInsightEvents': {
+        const insight = this.findings?.kind === 'ready' ? this.findings.findings.insights.find((i) => i.id === message.insightId) : undefined;
+        if (insight) void this.showInsightEvents(insight);
+        else this.ctx.output.warn('The Audit view asked for the events of an insight it was not sent; ignored.');
         break;
       }
       case 'revealLine':
@@ -191,6 +229,74 @@ export class AuditViewProvider implements vscode.WebviewViewProvider {
     const keep = document.kind === 'loading' && this.posted.kind === 'ready' && this.posted.uri === document.uri;
     if (!keep) this.posted = document;
     this.post({ type: 'document', document });
+    this.documentPosted.fire(document);
+  }
+
+  /** Loads the findings again after `delayMs`, once a page has asked for them; a waiting timer stands. */
+  private scheduleFindings(delayMs: number): void {
+    if (!this.findings || this.findingsTimer) return;
+    this.findingsTimer = setTimeout(() => {
+      this.findingsTimer = undefined;
+      void this.loadFindings();
+    }, delayMs);
+  }
+
+  private async loadFindings(): Promise<void> {
+    clearTimeout(this.findingsTimer);
+    this.findingsTimer = undefined;
+    if (!this.view?.visible) {
+      this.findingsStale = true;
+      return;
+    }
+    this.findingsStale = false;
+    this.findingsInFlight?.cancel();
+    const source = new vscode.CancellationTokenSource();
+    this.findingsInFlight = source;
+    this.setFindings({ kind: 'loading' });
+    try {
+      // The first analysis of a large store takes a while: the view's title bar shows it working.
+      const findings = await vscode.window.withProgress({ location: { viewId: AuditViewProvider.viewType } }, async () => {
+        const client = await this.ctx.readyClient();
+        return client.sendRequest(auditFindingsRequest, source.token);
+      });
+      if (source.token.isCancellationRequested) return;
+      this.findingsRecords = new Map([
+        ...findings.detections.flatMap((d) => d.samples.map((s) => [s.eventId, { id: s.eventId, eventName: s.eventName }] as const)),
+        ...findings.insights.flatMap((i) => i.recordIds.map((id) => [id, { id, eventName: i.eventName }] as const)),
+      ]);
+      this.setFindings({ kind: 'ready', findings });
+    } catch (error) {
+      if (source.token.isCancellationRequested) return;
+      this.setFindings({ kind: 'failed', message: messageOf(error) });
+    } finally {
+      if (this.findingsInFlight === source) this.findingsInFlight = undefined;
+      source.dispose();
+    }
+  }
+
+  private setFindings(findings: FindingsState): void {
+    // A page shows the last findings while the next ones are on their way.
+    if (findings.kind !== 'loading' || this.findings?.kind !== 'ready') this.findings = findings;
+    this.post({ type: 'findings', findings });
+  }
+
+  /** Looks up the events an insight counted — the API's write calls or its failures with the insight's error code, during it — as a lookup. */
+  private async showInsightEvents(insight: AuditInsightView): Promise<void> {
+    const errors = insight.type === 'ApiErrorRateInsight';
+    const params: AuditLookupParams = {
+      eventSource: insight.eventSource, eventName: insight.eventName, category: 'management',
+      from: insight.start, to: insight.end - 1, limit: insightLookupLimit,
+      ...(errors ? { errorsOnly: true, errorCode: insight.errorCode } : { readOnly: false }),
+    };
+    const utc = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+    const what = errors ? `${insight.errorCode ?? 'failed'} calls` : 'write calls';
+    const title = `Insight · ${insight.eventSource} ${insight.eventName} ${what} · ${utc(insight.start)} – ${utc(insight.end)}`;
+    try {
+      const client = await this.ctx.readyClient();
+      await this.showLookup(title, await client.sendRequest(lookupAuditRequest, params), insightLookupLimit);
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Sightline could not look up the insight's events: ${messageOf(error)}`);
+    }
   }
 
   private async postSources(): Promise<void> {
@@ -231,7 +337,10 @@ export class AuditViewProvider implements vscode.WebviewViewProvider {
 
   private dispose(): void {
     clearTimeout(this.refreshTimer);
+    clearTimeout(this.findingsTimer);
     this.inFlight?.cancel();
+    this.findingsInFlight?.cancel();
+    this.documentPosted.dispose();
     if (AuditViewProvider.instance === this) AuditViewProvider.instance = undefined;
   }
 }

@@ -20,26 +20,31 @@ export function noEditor(actions: EmptyStateActions): HTMLElement {
 
 /** Nothing is stored yet: the ways events come in, each with its command when it is registered. */
 export function nothingImported(available: readonly AuditSourceCommand[], actions: EmptyStateActions): HTMLElement {
-  const has = (command: AuditSourceCommand) => available.includes(command);
   return h('div', { className: 'empty' },
     h('h2', {}, 'No CloudTrail events yet'),
     h('p', {}, 'Once Sightline has events, this view shows for the file in the editor who called which AWS API on the resources it references, when, from where, and with which errors.'),
-    h('ul', { className: 'sources' },
-      h('li', {},
-        h('strong', {}, 'From log files. '),
-        'CloudTrail logs as delivered to S3 (',
-        h('code', {}, '.json'), ', ', h('code', {}, '.json.gz'), ', whole ', h('code', {}, 'AWSLogs/'),
-        ' folders) or the output of ', h('code', {}, 'aws cloudtrail lookup-events'), '. ',
-        commandButton('Import CloudTrail Logs…', 'sightline.importAudit', actions, true)),
-      has('sightline.connectCloudTrail') && h('li', {},
-        h('strong', {}, 'From your account. '),
-        'The last 90 days of management events through the LookupEvents API, kept up to date. ',
-        commandButton('Connect to CloudTrail…', 'sightline.connectCloudTrail', actions)),
-      has('sightline.queryAthena') && h('li', {},
-        h('strong', {}, 'From the S3 archive. '),
-        'Older events and data events through Athena. ',
-        commandButton('Query Athena…', 'sightline.queryAthena', actions)),
-      h('li', {}, h('strong', {}, 'From a terminal. '), h('code', {}, 'sightline audit import <files or folders>'), ' fills the same store.')));
+    sourceList(available, actions));
+}
+
+/** The ways events come in, each with its command when it is registered. */
+export function sourceList(available: readonly AuditSourceCommand[], actions: EmptyStateActions): HTMLElement {
+  const has = (command: AuditSourceCommand) => available.includes(command);
+  return h('ul', { className: 'sources' },
+    h('li', {},
+      h('strong', {}, 'From log files. '),
+      'CloudTrail logs as delivered to S3 (',
+      h('code', {}, '.json'), ', ', h('code', {}, '.json.gz'), ', whole ', h('code', {}, 'AWSLogs/'),
+      ' folders) or the output of ', h('code', {}, 'aws cloudtrail lookup-events'), '. ',
+      commandButton('Import CloudTrail Logs…', 'sightline.importAudit', actions, true)),
+    has('sightline.connectCloudTrail') && h('li', {},
+      h('strong', {}, 'From your account. '),
+      'The last 90 days of management events through the LookupEvents API, kept up to date. ',
+      commandButton('Connect to CloudTrail…', 'sightline.connectCloudTrail', actions)),
+    has('sightline.queryAthena') && h('li', {},
+      h('strong', {}, 'From the S3 archive. '),
+      'Older events and data events through Athena. ',
+      commandButton('Query Athena…', 'sightline.queryAthena', actions)),
+    h('li', {}, h('strong', {}, 'From a terminal. '), h('code', {}, 'sightline audit import <files or folders>'), ' fills the same store.'));
 }
 
 export function nothingReferenced(fileName: string, storedEvents: number, actions: EmptyStateActions): HTMLElement {

@@ -1,9 +1,11 @@
-// The Audit view's front end. It shows the CloudTrail events of the AWS resources and API calls in
-// the active editor's file, grouped by code reference, newest first, under a filter box and two
-// toggles; or, after a lookup from the command palette, the lookup's results with a way back.
+// The Audit view's front end, in two tabs. "This file" shows the CloudTrail events of the AWS
+// resources and API calls in the active editor's file, grouped by code reference, newest first,
+// under a filter box and two toggles; "Insights & detections" shows what the detections and the
+// Insights found in all stored events (findings.ts). After a lookup from the command palette, or an
+// insight's "Show events", the lookup's results replace the tab's content, with a way back.
 // Clicking an event asks the extension to open its full record. The filter, the folded groups and
-// which of the two lists is shown live in the webview state, so a view hidden and shown again
-// comes back as it was.
+// what is shown live in the webview state, so a view hidden and shown again comes back as it was.
+import type { AuditFindings } from '../../server/protocol';
 import { dataText, visibleText } from '../shared/dataText';
 import { h } from '../shared/dom';
 import { panelHost } from '../shared/host';
@@ -12,10 +14,16 @@ import { serverLine } from '../shared/serverLine';
 import { failed, loadingDocument, noEditor, noLookupResults, noMatch, nothingImported, nothingReferenced, type EmptyStateActions } from './emptyStates';
 import { eventRow, groupKey, groupSection, headerRow, type TableActions } from './eventTable';
 import { filterEvents, isFiltering, noFilter, shownGroups, type EventFilter } from './filter';
-import type { AuditFromWebview, AuditToWebview, DocumentState, LookupResults } from './messages';
+import { findingsContent, windowText, type FindingsActions } from './findings';
+import { plural } from './findingsText';
+import type { AuditFromWebview, AuditToWebview, DocumentState, FindingsState, LookupResults } from './messages';
+
+type Tab = 'document' | 'findings';
 
 interface SavedState {
-  mode: 'document' | 'lookup';
+  mode: Tab | 'lookup';
+  /** The tab a lookup's Back returns to. */
+  returnTo?: Tab;
   filter: EventFilter;
   /** Keys (groupKey) of folded groups. */
   collapsed: string[];
@@ -36,6 +44,11 @@ let lookup: LookupResults | undefined;
 let sources: AuditSourceCommand[] = ['sightline.importAudit'];
 /** Groups showing all their rows (the others stop at rowsPerGroup). */
 const expandedGroups = new Set<string>();
+let findings: FindingsState | undefined;
+/** The last findings that arrived: shown while the next ones load. */
+let shownFindings: AuditFindings | undefined;
+/** Detections whose "Why it matters" is open. */
+const openRationales = new Set<string>();
 
 const actions: TableActions & EmptyStateActions = {
   open: (event) => host.post({ type: 'openRecord', eventId: event.id }),
@@ -56,6 +69,18 @@ const actions: TableActions & EmptyStateActions = {
   },
   run: (command) => host.post({ type: 'runCommand', command }),
   refresh: () => host.post({ type: 'refresh' }),
+};
+
+const findingsActions: FindingsActions = {
+  open: (eventId) => host.post({ type: 'openRecord', eventId }),
+  showInsightEvents: (insightId) => host.post({ type: 'showInsightEvents', insightId }),
+  refreshFindings: () => host.post({ type: 'refreshFindings' }),
+  rationaleToggled: (detectionId, open) => {
+    if (open) openRationales.add(detectionId);
+    else openRationales.delete(detectionId);
+  },
+  run: actions.run,
+  refresh: () => host.post({ type: 'refreshFindings' }),
 };
 
 // ---- Layout: a toolbar, a progress line, the server's state when it is not running, the list. ----
@@ -83,9 +108,25 @@ const toggle = (label: string, title: string, key: 'errorsOnly' | 'writesOnly') 
 const errorsToggle = toggle('Errors only', 'Only events that failed (with an errorCode)', 'errorsOnly');
 const writesToggle = toggle('Writes only', 'Only events that are not read-only', 'writesOnly');
 const count = h('span', { className: 'count', attrs: { 'aria-live': 'polite' } });
-const refreshButton = h('button', { className: 'icon', title: 'Refresh', attrs: { type: 'button', 'aria-label': 'Refresh' }, onClick: () => actions.refresh() }, '↻');
+const refreshButton = h('button', {
+  className: 'icon',
+  title: 'Refresh',
+  attrs: { type: 'button', 'aria-label': 'Refresh' },
+  onClick: () => (tab() === 'findings' ? findingsActions.refreshFindings() : actions.refresh()),
+}, '↻');
 const filters = h('div', { className: 'filters' }, filterBox, errorsToggle, writesToggle);
-const toolbar = h('header', { className: 'toolbar' }, scope, filters, count, refreshButton);
+const tabButton = (label: string, target: Tab) => h('button', {
+  className: 'tab',
+  role: 'tab',
+  attrs: { type: 'button', 'data-tab': target },
+  onClick: () => showMode(target),
+}, label);
+const documentTab = tabButton('This file', 'document');
+const findingsTab = tabButton('Insights & detections', 'findings');
+const findingsCount = h('span', { className: 'tab-count' });
+findingsTab.append(findingsCount);
+const tabs = h('div', { className: 'tabs', role: 'tablist', attrs: { 'aria-label': 'Audit view' } }, documentTab, findingsTab);
+const toolbar = h('header', { className: 'toolbar' }, tabs, scope, filters, count, refreshButton);
 const progress = h('div', { className: 'progress', attrs: { 'aria-hidden': 'true' } });
 const notices = h('div', { className: 'notices' });
 const content = h('div', { className: 'content' });
@@ -140,18 +181,31 @@ content.addEventListener('focusin', (e) => {
 });
 
 // ---- Rendering ----
-const mode = (): 'document' | 'lookup' => (state.mode === 'lookup' && lookup ? 'lookup' : 'document');
+const mode = (): Tab | 'lookup' => (state.mode === 'lookup' ? (lookup ? 'lookup' : state.returnTo ?? 'document') : state.mode);
+/** The tab shown, or that a lookup's Back returns to. */
+const tab = (): Tab => {
+  const shown = mode();
+  return shown === 'lookup' ? state.returnTo ?? 'document' : shown;
+};
 
 function render(): void {
   renderNotices();
+  renderTabs();
   renderScope();
   renderContent();
+}
+
+function renderTabs(): void {
+  for (const button of [documentTab, findingsTab]) button.setAttribute('aria-selected', String(button.dataset.tab === tab()));
+  const total = shownFindings ? shownFindings.detections.length + shownFindings.insights.length : undefined;
+  findingsCount.textContent = total === undefined ? '' : String(total);
+  findingsCount.title = shownFindings ? `${plural(shownFindings.detections.length, 'detection')} and ${plural(shownFindings.insights.length, 'insight')}` : '';
 }
 
 function renderNotices(): void {
   const running = server?.state === 'running';
   notices.replaceChildren(...(running ? [] : [server ? serverLine(server) : h('p', { className: 'server' }, 'Connecting to the Sightline server…')]));
-  const busy = subject?.kind === 'loading';
+  const busy = tab() === 'findings' ? findings?.kind === 'loading' : subject?.kind === 'loading';
   progress.classList.toggle('active', busy);
   content.setAttribute('aria-busy', String(busy));
 }
@@ -159,13 +213,21 @@ function renderNotices(): void {
 function renderScope(): void {
   refreshButton.hidden = mode() === 'lookup';
   if (mode() === 'lookup' && lookup) {
-    const back = h('button', {
-      className: 'back',
-      title: shownDocument ? `Back to the events of ${visibleText(shownDocument.fileName)}` : 'Back to the events of the active editor',
-      attrs: { type: 'button' },
-      onClick: () => showMode('document'),
-    }, '← ', shownDocument ? dataText(shownDocument.fileName) : 'Back');
+    const back = tab() === 'findings'
+      ? h('button', { className: 'back', title: 'Back to the Insights & detections', attrs: { type: 'button' }, onClick: () => showMode('findings') }, '← Insights & detections')
+      : h('button', {
+        className: 'back',
+        title: shownDocument ? `Back to the events of ${visibleText(shownDocument.fileName)}` : 'Back to the events of the active editor',
+        attrs: { type: 'button' },
+        onClick: () => showMode('document'),
+      }, '← ', shownDocument ? dataText(shownDocument.fileName) : 'Back');
     scope.replaceChildren(back, h('span', { className: 'scope-label' }, 'Lookup'), h('span', { className: 'scope-title', title: visibleText(lookup.title) }, dataText(lookup.title)));
+    return;
+  }
+  if (mode() === 'findings') {
+    scope.replaceChildren(shownFindings && shownFindings.storedEvents > 0
+      ? h('span', { className: 'scope-summary' }, `${plural(shownFindings.events, 'event')} in ${windowText(shownFindings)}`)
+      : h('span', { className: 'scope-summary' }, 'All stored events'));
     return;
   }
   const doc = shownDocument ?? (subject && subject.kind !== 'noEditor' ? subject : undefined);
@@ -186,12 +248,13 @@ function renderScope(): void {
   scope.replaceChildren(...parts);
 }
 
-function showMode(next: 'document' | 'lookup'): void {
+function showMode(next: Tab | 'lookup'): void {
+  if (next === 'lookup' && state.mode !== 'lookup') state.returnTo = state.mode;
   state.mode = next;
   save();
   content.scrollTop = 0;
-  renderScope();
-  renderContent();
+  if (next === 'findings') host.post({ type: 'loadFindings' });
+  render();
 }
 
 function renderContent(options: { focusGroup?: string } = {}): void {
@@ -201,6 +264,7 @@ function renderContent(options: { focusGroup?: string } = {}): void {
   const now = Date.now();
   const filtering = isFiltering(state.filter);
   if (mode() === 'lookup' && lookup) renderLookup(lookup, now, filtering);
+  else if (mode() === 'findings') renderFindings(now);
   else renderDocument(now, filtering);
   const rows = [...content.querySelectorAll<HTMLElement>('.ev-event')];
   const focused = focusedId ? rows.find((r) => r.dataset.eventId === focusedId) : undefined;
@@ -222,6 +286,14 @@ function renderLookup(results: LookupResults, now: number, filtering: boolean): 
   content.replaceChildren(h('div', { className: 'events', role: 'table', attrs: { 'aria-label': `Lookup results: ${visibleText(results.title)}` } },
     headerRow(),
     h('div', { className: 'group', role: 'rowgroup' }, ...events.map((event) => eventRow(event, now, actions)))));
+}
+
+function renderFindings(now: number): void {
+  filters.hidden = true;
+  count.textContent = shownFindings && shownFindings.storedEvents > 0
+    ? `${plural(shownFindings.detections.length, 'detection')} · ${plural(shownFindings.insights.length, 'insight')}`
+    : '';
+  content.replaceChildren(...findingsContent(findings, shownFindings, { now, sources, openRationales }, findingsActions));
 }
 
 function renderDocument(now: number, filtering: boolean): void {
@@ -279,7 +351,12 @@ host.onMessage((message) => {
       break;
     case 'sources':
       sources = message.available;
-      if (shownDocument?.audit.storedEvents === 0) renderContent();
+      if (shownDocument?.audit.storedEvents === 0 || shownFindings?.storedEvents === 0) renderContent();
+      break;
+    case 'findings':
+      findings = message.findings;
+      if (findings.kind === 'ready') shownFindings = findings.findings;
+      render();
       break;
     case 'document': {
       const next = message.document;
@@ -296,18 +373,22 @@ host.onMessage((message) => {
     }
     case 'lookup':
       lookup = message.results;
-      if (message.show || (state.mode === 'lookup' && state.lookupId !== lookup.id)) {
-        // A new lookup is shown from the top; a reloaded page that showed an older one goes back
-        // to the document rather than pretending these are the results it showed.
-        state.mode = message.show ? 'lookup' : 'document';
+      if (!message.show && state.mode === 'lookup' && state.lookupId !== lookup.id) {
+        // A reloaded page that showed an older lookup goes back to its tab rather than pretending
+        // these are the results it showed.
+        state.mode = state.returnTo ?? 'document';
       }
       state.lookupId = lookup.id;
-      save();
-      if (message.show) content.scrollTop = 0;
-      render();
+      // A new lookup is shown from the top.
+      if (message.show) showMode('lookup');
+      else {
+        save();
+        render();
+      }
       break;
   }
 });
 
 render();
 host.post({ type: 'ready' });
+if (tab() === 'findings') host.post({ type: 'loadFindings' });

@@ -1,8 +1,9 @@
 // Messages between the Audit view and the extension, one discriminated union per direction, on top
 // of the shared ones (server state, ready, runCommand). The extension follows the active editor and
 // sends what sightline/auditForDocument answers for it; lookups from the command palette arrive as
-// results the view switches to, with a way back.
-import type { AuditEventView, AuditForDocument } from '../../server/protocol';
+// results the view switches to, with a way back. The Insights & detections tab gets what
+// sightline/auditFindings answers, from the first time it is shown on, kept up to date as events arrive.
+import type { AuditEventView, AuditFindings, AuditForDocument } from '../../server/protocol';
 import type { AuditSourceCommand, FromWebview, ToWebview } from '../shared/messages';
 
 /** The view's subject: the document in the active editor and its events. */
@@ -11,6 +12,12 @@ export type DocumentState =
   | { kind: 'loading'; uri: string; fileName: string }
   | { kind: 'ready'; uri: string; fileName: string; audit: AuditForDocument }
   | { kind: 'failed'; uri: string; fileName: string; message: string };
+
+/** The Insights & detections of the stored events. */
+export type FindingsState =
+  | { kind: 'loading' }
+  | { kind: 'ready'; findings: AuditFindings }
+  | { kind: 'failed'; message: string };
 
 /** The answer to "Sightline: Look Up Audit Events…" or "Who Changed This?" → Show all. */
 export interface LookupResults {
@@ -30,7 +37,8 @@ export type AuditToWebview =
   /** `show`: switch to the results now (a new lookup); otherwise only remember them (a reloaded page). */
   | { type: 'lookup'; results: LookupResults; show: boolean }
   /** Which of the commands that bring events in are registered, for the empty state's buttons. */
-  | { type: 'sources'; available: AuditSourceCommand[] };
+  | { type: 'sources'; available: AuditSourceCommand[] }
+  | { type: 'findings'; findings: FindingsState };
 
 export type AuditFromWebview =
   | FromWebview
@@ -39,4 +47,10 @@ export type AuditFromWebview =
   /** Reveal a 0-based line of the document the view's events are for. */
   | { type: 'revealLine'; uri: string; line: number }
   /** Ask the server again for the document's events. */
-  | { type: 'refresh' };
+  | { type: 'refresh' }
+  /** The Insights & detections tab is shown: load them unless they are loaded and up to date. */
+  | { type: 'loadFindings' }
+  /** Ask the server again for the Insights & detections. */
+  | { type: 'refreshFindings' }
+  /** Look up the events an insight counted; they arrive as lookup results. */
+  | { type: 'showInsightEvents'; insightId: string };

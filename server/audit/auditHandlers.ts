@@ -1,8 +1,9 @@
-// LSP wiring of the audit features: imports, lookups, who-changed, full records, and telling the
-// client when events arrive.
+// LSP wiring of the audit features: imports, lookups, who-changed, full records, Insights and
+// detections, and telling the client when events arrive.
 import type { Connection } from 'vscode-languageserver/node';
 import {
   auditChangedNotification,
+  auditFindingsRequest,
   auditForDocumentRequest,
   type AuditForDocument,
   type AuditGroup,
@@ -11,6 +12,7 @@ import {
   lookupAuditRequest,
   whoChangedRequest,
 } from '../protocol';
+import { AuditFindingsCache } from './auditFindings';
 import { describeChange, type AuditService } from './auditService';
 import { toView, whoOf } from './auditViews';
 import { auditTerms, referencesFor, type CodeReference, type ReferenceDocument } from './codeReferences';
@@ -118,6 +120,14 @@ export function registerAuditHandlers(w: AuditWiring): { eventsArrived(): void }
   });
   connection.onRequest(auditForDocumentRequest, ({ uri }) => auditForDocument(need(), uri, w.document(uri)));
   connection.onRequest(auditRecordRequest, ({ eventId }) => need().lookup({ eventId })[0]?.record ?? null);
+  // The cache checks the store's per-day counts on every request, so it needs no word from
+  // eventsArrived: whatever changed the store (imports, polls, retention), the changed days are read again.
+  let findings: { service: AuditService; cache: AuditFindingsCache } | undefined;
+  connection.onRequest(auditFindingsRequest, () => {
+    const service = need();
+    if (findings?.service !== service) findings = { service, cache: new AuditFindingsCache(service) };
+    return findings.cache.findings();
+  });
 
   connection.onRequest(importAuditRequest, async (params, token) => {
     const service = need();

@@ -26,6 +26,10 @@
 // An insight opens at the first bucket over the threshold, extends while consecutive buckets stay
 // over it (the baseline frozen at the start, as CloudTrail's baseline is the week before the start),
 // and ends at the first bucket that is not. One still over at `now` is `ongoing`.
+//
+// Events are collected into parts (InsightEvents) that share their interned strings and series
+// (InsightTables) and are analysed together: the CLI collects one part, the Audit view's server keeps
+// one per day and collects again only the days whose events changed (auditFindings.ts).
 
 import type { AuditEvent, InsightDetails } from './model';
 
@@ -125,13 +129,17 @@ class Interner {
 /** The events of one series, column by column, growing by doubling. */
 class Series {
   length = 0;
-  times = new Float64Array(16);
-  identities = new Int32Array(16);
-  agents = new Int32Array(16);
-  errors = new Int32Array(16);
+  times: Float64Array;
+  identities: Int32Array;
+  agents: Int32Array;
+  errors: Int32Array;
 
-  /** `errorCode` is the error id of an error-rate series, -1 for a call-rate series. */
-  constructor(readonly scope: number, readonly api: number, readonly errorCode: number) {}
+  constructor(capacity = 16) {
+    this.times = new Float64Array(capacity);
+    this.identities = new Int32Array(capacity);
+    this.agents = new Int32Array(capacity);
+    this.errors = new Int32Array(capacity);
+  }
 
   push(time: number, identity: number, agent: number, error: number): void {
     if (this.length === this.times.length) this.grow();
@@ -157,13 +165,6 @@ class Series {
     errors.set(this.errors);
     this.errors = errors;
   }
-}
-
-/** An account and Region: where a series lives and how far back its logs go. */
-interface Scope {
-  account: string;
-  region: string;
-  first: number;
 }
 
 /** A run of unusual buckets in one series. */
@@ -194,7 +195,7 @@ interface Settings {
  * baseline window's sums kept by two pointers (buckets without events add nothing to the sums and
  * count only in the number of buckets).
  */
-function unusualRuns(series: Series, scope: Scope, settings: Settings, excluded: Set<number>): UnusualRun[] {
+function unusualRuns(series: Series, coverageFrom: number, settings: Settings, excluded: Set<number>): UnusualRun[] {
   const { bucketMs, baselineBuckets, historyBuckets, k, minCount, endBucket } = settings;
   const sorted = new Float64Array(series.length);
   for (let i = 0; i < series.length; i++) sorted[i] = Math.floor(series.times[i] / bucketMs);
@@ -210,7 +211,7 @@ function unusualRuns(series: Series, scope: Scope, settings: Settings, excluded:
     }
   }
 
-  const coverageStart = Math.floor(scope.first / bucketMs);
+  const coverageStart = Math.floor(coverageFrom / bucketMs);
   const unusual = new Uint8Array(distinct);
   const runs: UnusualRun[] = [];
   let lo = 0;
@@ -264,12 +265,6 @@ function unusualRuns(series: Series, scope: Scope, settings: Settings, excluded:
   return runs;
 }
 
-interface Tables {
-  identities: Interner;
-  agents: Interner;
-  errors: Interner;
-}
-
 function shareOf(count: number, total: number, buckets: number): InsightShare {
   return { count, share: total ? count / total : 0, average: buckets ? count / buckets : 0 };
 }
@@ -290,7 +285,7 @@ function bump(counts: Map<number, number>, id: number): void {
 }
 
 /** Who, with what and failing how, during the run and during its baseline. */
-function attribute(series: Series, run: UnusualRun, excluded: Set<number>, tables: Tables, bucketMs: number): InsightAttributions {
+function attribute(series: Series, run: UnusualRun, excluded: Set<number>, tables: InsightTables, bucketMs: number): InsightAttributions {
   const start = run.startBucket * bucketMs;
   const end = run.endBucket * bucketMs;
   const baselineStart = run.baselineStartBucket * bucketMs;
@@ -408,12 +403,109 @@ function importInsights(records: readonly AuditEvent[]): Insight[] {
 // ── Detection ───────────────────────────────────────────────────────────────────────────────────
 
 /** `get(a)?.get(b)` with creation, without building a combined key string per event. */
-function idOf(index: Map<string, Map<string, number>>, a: string, b: string, next: () => number): number {
+function idOf<K>(index: Map<K, Map<number | string, number>>, a: K, b: number | string, next: () => number): number {
   let inner = index.get(a);
   if (!inner) index.set(a, (inner = new Map()));
   let id = inner.get(b);
   if (id === undefined) inner.set(b, (id = next()));
   return id;
+}
+
+/** What one series counts: an API in an account and Region, and for error rates one error code. */
+interface SeriesKey {
+  scope: number;
+  api: number;
+  /** Id in the error table for an error-rate series, -1 for a call-rate series. */
+  errorCode: number;
+}
+
+/**
+ * The strings and series ids that every InsightEvents built on them shares, so the events of
+ * separately collected parts (the server keeps one part per day) fall into the same series.
+ */
+export class InsightTables {
+  readonly identities = new Interner();
+  readonly agents = new Interner();
+  readonly errors = new Interner();
+  readonly noError = this.errors.id(NONE);
+  readonly scopes: { account: string; region: string }[] = [];
+  readonly apis: { eventSource: string; eventName: string }[] = [];
+  readonly series: SeriesKey[] = [];
+  private readonly scopeIndex = new Map<string, Map<number | string, number>>();
+  private readonly apiIndex = new Map<string, Map<number | string, number>>();
+  private readonly seriesIndex = new Map<number, Map<number | string, number>>();
+
+  scopeId(account: string, region: string): number {
+    return this.scopeIndex.get(account)?.get(region) ?? idOf(this.scopeIndex, account, region, () => this.scopes.push({ account, region }) - 1);
+  }
+
+  apiId(eventSource: string, eventName: string): number {
+    return this.apiIndex.get(eventSource)?.get(eventName) ?? idOf(this.apiIndex, eventSource, eventName, () => this.apis.push({ eventSource, eventName }) - 1);
+  }
+
+  /** `errorCode` -1: the call-rate series. Keyed by api * 2^20 + scope (exact in a double), then error id. */
+  seriesId(api: number, scope: number, errorCode: number): number {
+    const key = api * 1_048_576 + scope;
+    return this.seriesIndex.get(key)?.get(errorCode) ?? idOf(this.seriesIndex, key, errorCode, () => this.series.push({ scope, api, errorCode }) - 1);
+  }
+}
+
+/**
+ * The part of some events that Insights are computed from: per series, the time, identity, user
+ * agent and error of each counted call; where each account and Region's logs start; and
+ * CloudTrail's own Insights records. Parts on the same tables are analysed together by
+ * analyseInsights, so a part can be collected once and kept while its events do not change.
+ */
+export class InsightEvents {
+  readonly series = new Map<number, Series>();
+  /** Earliest event per scope id: where that account and Region's logs start. */
+  readonly first = new Map<number, number>();
+  readonly imported: AuditEvent[] = [];
+  /** Newest event that is not an Insights record; -Infinity without one. */
+  newest = -Infinity;
+
+  constructor(readonly tables: InsightTables) {}
+
+  add(event: AuditEvent): void {
+    const time = event.time;
+    if (event.eventType === 'AwsCloudTrailInsight') {
+      this.imported.push(event);
+      return;
+    }
+    const { tables } = this;
+    if (time > this.newest) this.newest = time;
+    const scope = tables.scopeId(event.account, event.region);
+    const first = this.first.get(scope);
+    if (first === undefined || time < first) this.first.set(scope, time);
+
+    if (!event.management || event.eventType !== 'AwsApiCall') return;
+    const write = !event.readOnly;
+    const errorCode = event.errorCode;
+    if (!write && errorCode === undefined) return;
+    const api = tables.apiId(event.eventSource, event.eventName);
+    const { identity } = event;
+    const identityId = tables.identities.id(identity.arn || identity.name || identity.principalId || NONE);
+    const agentId = tables.agents.id(event.userAgent || NONE);
+    const errorId = errorCode === undefined ? tables.noError : tables.errors.id(errorCode);
+    if (write) this.push(tables.seriesId(api, scope, -1), time, identityId, agentId, errorId);
+    if (errorCode !== undefined) this.push(tables.seriesId(api, scope, errorId), time, identityId, agentId, errorId);
+  }
+
+  private push(id: number, time: number, identity: number, agent: number, error: number): void {
+    let series = this.series.get(id);
+    if (!series) this.series.set(id, (series = new Series()));
+    series.push(time, identity, agent, error);
+  }
+}
+
+/** One series' events from every part, those before `now` only. */
+function joined(parts: readonly Series[], now: number): Series {
+  if (parts.length === 1 && now === Infinity) return parts[0];
+  const out = new Series(Math.max(1, parts.reduce((n, part) => n + part.length, 0)));
+  for (const part of parts) {
+    for (let i = 0; i < part.length; i++) if (part.times[i] < now) out.push(part.times[i], part.identities[i], part.agents[i], part.errors[i]);
+  }
+  return out;
 }
 
 /**
@@ -422,68 +514,35 @@ function idOf(index: Map<string, Map<string, number>>, a: string, b: string, nex
  * (aggregated into typed columns per series), then one pass per series over its distinct buckets.
  */
 export function detectInsights(events: Iterable<AuditEvent>, options: InsightOptions = {}): Insight[] {
+  const part = new InsightEvents(new InsightTables());
+  for (const event of events) part.add(event);
+  return analyseInsights([part], options);
+}
+
+/** The Insights in parts collected on one InsightTables, as detectInsights finds them in all their events. */
+export function analyseInsights(parts: readonly InsightEvents[], options: InsightOptions = {}): Insight[] {
   const bucketMs = options.bucketMs ?? insightDefaults.bucketMs;
   const baselineDays = options.baselineDays ?? insightDefaults.baselineDays;
   const k = options.k ?? insightDefaults.k;
   const minCount = options.minCount ?? insightDefaults.minCount;
   const now = options.now;
+  const before = now ?? Infinity;
+  if (parts.length === 0) return [];
+  const tables = parts[0].tables;
+  if (parts.some((part) => part.tables !== tables)) throw new Error('analyseInsights takes parts collected on the same InsightTables');
 
-  const tables: Tables = { identities: new Interner(), agents: new Interner(), errors: new Interner() };
-  const noError = tables.errors.id(NONE);
-  const scopes: Scope[] = [];
-  const scopeIndex = new Map<string, Map<string, number>>();
-  const apis: { eventSource: string; eventName: string }[] = [];
-  const apiIndex = new Map<string, Map<string, number>>();
-  // Keyed by api * 2^20 + scope (exact in a double); error series further by error id.
-  const callSeries = new Map<number, Series>();
-  const errorSeries = new Map<number, Map<number, Series>>();
-  const imported: AuditEvent[] = [];
+  const insights = importInsights(parts.flatMap((part) => part.imported.filter((event) => event.time < before)));
+  const first = new Map<number, number>();
+  let earliest = Infinity;
   let newest = -Infinity;
-
-  for (const event of events) {
-    const time = event.time;
-    if (now !== undefined && time >= now) continue;
-    if (event.eventType === 'AwsCloudTrailInsight') {
-      imported.push(event);
-      continue;
+  for (const part of parts) {
+    for (const [scope, time] of part.first) {
+      if (time < (first.get(scope) ?? Infinity)) first.set(scope, time);
+      if (time < earliest) earliest = time;
     }
-    if (time > newest) newest = time;
-    let scopeId = scopeIndex.get(event.account)?.get(event.region);
-    if (scopeId === undefined) {
-      scopeId = idOf(scopeIndex, event.account, event.region, () => scopes.push({ account: event.account, region: event.region, first: time }) - 1);
-    }
-    const scope = scopes[scopeId];
-    if (time < scope.first) scope.first = time;
-
-    if (!event.management || event.eventType !== 'AwsApiCall') continue;
-    const write = !event.readOnly;
-    const errorCode = event.errorCode;
-    if (!write && errorCode === undefined) continue;
-    let apiId = apiIndex.get(event.eventSource)?.get(event.eventName);
-    if (apiId === undefined) {
-      apiId = idOf(apiIndex, event.eventSource, event.eventName, () => apis.push({ eventSource: event.eventSource, eventName: event.eventName }) - 1);
-    }
-    const { identity } = event;
-    const identityId = tables.identities.id(identity.arn || identity.name || identity.principalId || NONE);
-    const agentId = tables.agents.id(event.userAgent || NONE);
-    const errorId = errorCode === undefined ? noError : tables.errors.id(errorCode);
-    const key = apiId * 1_048_576 + scopeId;
-    if (write) {
-      let series = callSeries.get(key);
-      if (!series) callSeries.set(key, (series = new Series(scopeId, apiId, -1)));
-      series.push(time, identityId, agentId, errorId);
-    }
-    if (errorCode !== undefined) {
-      let byCode = errorSeries.get(key);
-      if (!byCode) errorSeries.set(key, (byCode = new Map()));
-      let series = byCode.get(errorId);
-      if (!series) byCode.set(errorId, (series = new Series(scopeId, apiId, errorId)));
-      series.push(time, identityId, agentId, errorId);
-    }
+    if (part.newest > newest) newest = part.newest;
   }
-
-  const insights = importInsights(imported);
-  if (newest === -Infinity) return sortInsights(insights);
+  if (earliest >= before) return sortInsights(insights);
   const end = now ?? newest + 1;
   const settings: Settings = {
     bucketMs,
@@ -494,12 +553,16 @@ export function detectInsights(events: Iterable<AuditEvent>, options: InsightOpt
     endBucket: Math.ceil(end / bucketMs),
     now: end,
   };
-  const analyse = (series: Series, type: InsightType): void => {
+  tables.series.forEach((key, id) => {
+    const pieces = parts.flatMap((part) => part.series.get(id) ?? []);
+    if (pieces.length === 0) return;
+    const series = joined(pieces, before);
+    const type: InsightType = key.errorCode < 0 ? 'ApiCallRateInsight' : 'ApiErrorRateInsight';
+    const scope = tables.scopes[key.scope];
+    const { eventSource, eventName } = tables.apis[key.api];
+    const errorCode = key.errorCode >= 0 ? tables.errors.values[key.errorCode] : undefined;
     const excluded = new Set<number>();
-    const scope = scopes[series.scope];
-    const { eventSource, eventName } = apis[series.api];
-    for (const run of unusualRuns(series, scope, settings, excluded)) {
-      const errorCode = series.errorCode >= 0 ? tables.errors.values[series.errorCode] : undefined;
+    for (const run of unusualRuns(series, first.get(key.scope) ?? Infinity, settings, excluded)) {
       const start = run.startBucket * bucketMs;
       const insight: Insight = {
         id: [type, scope.account, scope.region, eventSource, eventName, ...(errorCode ? [errorCode] : []), new Date(start).toISOString()].join('/'),
@@ -523,9 +586,7 @@ export function detectInsights(events: Iterable<AuditEvent>, options: InsightOpt
       if (errorCode) insight.errorCode = errorCode;
       insights.push(insight);
     }
-  };
-  for (const series of callSeries.values()) analyse(series, 'ApiCallRateInsight');
-  for (const byCode of errorSeries.values()) for (const series of byCode.values()) analyse(series, 'ApiErrorRateInsight');
+  });
   return sortInsights(insights);
 }
 

@@ -2,14 +2,17 @@
 // page made like the webview recipe's (same CSP), with a fake extension answering with generated
 // CloudTrail events (test/support/auditPage.ts). Groups newest first, the filter and its toggles,
 // hostile strings rendered as text, opening records and code lines, empty states, lookup results,
-// and a page restored from its state. Screenshots land in test-results/.
+// and a page restored from its state; then the Insights & detections tab, with findings the server's
+// own analysis made of generated logs (test/support/auditFindingsData.ts). Screenshots land in
+// test-results/.
 // Run: node --test out/test/e2e/auditView.test.js
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { AuditForDocument } from '../../server/protocol';
+import type { AuditFindings, AuditForDocument } from '../../server/protocol';
+import { generateAuditFindings, type FindingsFixture } from '../support/auditFindingsData';
 import { chromiumOptions, documentName, documentUri, FakeAuditExtension, generateAuditDocument, hostile, repoRoot, startPageServer, type AuditOpenOptions, type PageServer } from '../support/auditPage';
 
 const resultsDir = join(repoRoot, 'test-results');
@@ -19,10 +22,12 @@ const STEP_MS = 20_000;
 
 let server: PageServer;
 let browser: Browser;
+let found: FindingsFixture;
 
 before(async () => {
   if (!existsSync(join(repoRoot, 'dist', 'webviews', 'audit.js'))) throw new Error('dist/webviews/audit.js is missing: run `node esbuild.mjs` first');
   mkdirSync(resultsDir, { recursive: true });
+  found = await generateAuditFindings(nowMs);
   server = await startPageServer();
   browser = await chromium.launch({ ...(await chromiumOptions()), headless: true });
 });
@@ -172,14 +177,7 @@ test('hostile strings in an event render as text: nothing injected, nothing run,
   assert.match(await row.locator('.c-who').getAttribute('title') ?? '', /^mallory\[U\+202E\]gpj\.exe/);
   assert.doesNotMatch(await page.locator('body').innerText(), /\u202E/, 'no raw override character on screen');
 
-  const injected = await page.evaluate(() => ({
-    images: document.querySelectorAll('img').length,
-    scripts: [...document.querySelectorAll('script')].filter((s) => !s.src).length,
-    links: document.querySelectorAll('a').length,
-    handlers: [...document.querySelectorAll('*')].flatMap((e) => [...e.attributes].map((a) => a.name)).filter((n) => n.startsWith('on')).length,
-    styles: document.querySelectorAll('[style]').length,
-  }));
-  assert.deepEqual(injected, { images: 0, scripts: 0, links: 0, handlers: 0, styles: 0 });
+  assert.deepEqual(await injectedMarkup(page), { images: 0, scripts: 0, links: 0, handlers: 0, styles: 0 });
 
   // Filtering on the hostile text finds it as text.
   await page.getByLabel('Filter events').fill('onerror=alert(1)');
@@ -334,3 +332,173 @@ test('light theme and a narrow view stay readable', { timeout: 2 * STEP_MS }, as
     await page.screenshot({ path: join(resultsDir, 'audit-view-narrow.png') });
   }, { width: 520, height: 640 });
 });
+
+// ---- Insights & detections ----
+
+/** Switches to the Insights & detections tab, answers its request with `findings`, and waits for them to render. */
+async function showFindings(host: FakeAuditExtension, page: Page, findings: AuditFindings = found.findings): Promise<void> {
+  const since = host.received.length;
+  await page.getByRole('tab', { name: /Insights & detections/ }).click();
+  await host.waitFor((m) => m.type === 'loadFindings', since);
+  await host.send({ type: 'findings', findings: { kind: 'ready', findings } });
+}
+
+const detection = (page: Page, id: string) => page.locator(`.finding.detection[data-detection="${id}"]`);
+const burstInsight = (page: Page) => page.locator('.finding.insight.error-rate', { hasText: 'SendCommand' });
+
+test('the Insights & detections tab: detections most severe first with their newest events, insights with who and what; samples open records', { timeout: 2 * STEP_MS }, () => withView('findings', async (host, page) => {
+  await page.locator('.ev-event').first().waitFor();
+  const since = host.received.length;
+  await page.getByRole('tab', { name: /Insights & detections/ }).click();
+  await host.waitFor((m) => m.type === 'loadFindings', since);
+  assert.equal(await page.getByRole('tab', { name: /Insights & detections/ }).getAttribute('aria-selected'), 'true');
+  assert.equal(await page.getByRole('tab', { name: 'This file' }).getAttribute('aria-selected'), 'false');
+  // While the server analyses: a progress line and what is going on, no filter box.
+  await host.send({ type: 'findings', findings: { kind: 'loading' } });
+  await page.getByText('Analysing the stored CloudTrail events…').waitFor();
+  assert.equal(await page.locator('.progress.active').count(), 1);
+  assert.equal(await page.getByLabel('Filter events').isVisible(), false);
+
+  const { findings } = found;
+  await host.send({ type: 'findings', findings: { kind: 'ready', findings } });
+  await page.locator('.finding').first().waitFor();
+  assert.equal(await page.locator('.progress.active').count(), 0);
+  assert.equal(await page.locator('.tab-count').textContent(), String(findings.detections.length + findings.insights.length));
+  assert.equal(await page.locator('.count').textContent(), `${findings.detections.length} detections · ${findings.insights.length} insights`);
+  assert.match(await page.locator('.scope-summary').textContent() ?? '', new RegExp(`^${findings.events.toLocaleString('en')} events in the 14 days `));
+
+  // Detections: one block each, most severe first, counts and references as the server said.
+  assert.deepEqual(await page.locator('.finding.detection').evaluateAll((blocks) => blocks.map((b) => (b as HTMLElement).dataset.detection)), findings.detections.map((d) => d.id));
+  const severities = await page.locator('.finding.detection .sev').allTextContents();
+  assert.deepEqual(severities, [...severities].sort((a, b) => ['high', 'medium', 'low'].indexOf(a) - ['high', 'medium', 'low'].indexOf(b)));
+  const root = detection(page, 'cis-4.3-root-account-usage');
+  const rootView = findings.detections.find((d) => d.id === 'cis-4.3-root-account-usage')!;
+  assert.equal(await root.locator('.finding-title').textContent(), "Usage of the 'root' user");
+  assert.equal(await root.locator('.finding-count').textContent(), `${rootView.count} ${rootView.count === 1 ? 'event' : 'events'}`);
+  assert.equal(await root.locator('.finding-ref').textContent(), 'CIS AWS Foundations Benchmark v3.0.0, control 4.3');
+  // Why it matters: folded until asked, and kept open across a refresh.
+  assert.equal(await root.locator('.rationale p').isVisible(), false);
+  await root.getByText('Why it matters').click();
+  assert.match(await root.locator('.rationale p').textContent() ?? '', /unrestricted access/);
+  await host.send({ type: 'findings', findings: { kind: 'ready', findings } });
+  assert.equal(await detection(page, 'cis-4.3-root-account-usage').locator('.rationale').getAttribute('open'), '');
+
+  // The newest sample is the planted sign-in; clicking it (or Enter) asks for its full record.
+  const login = root.locator('.sample').first();
+  assert.equal(await login.getAttribute('data-event-id'), found.rootLoginId);
+  assert.equal(await login.locator('.sample-summary').textContent(), `ConsoleLogin by the root user from ${hostile.html}`);
+  let mark = host.received.length;
+  await login.click();
+  assert.deepEqual(await host.waitFor((m) => m.type === 'openRecord', mark), { type: 'openRecord', eventId: found.rootLoginId });
+  mark = host.received.length;
+  const open = detection(page, 'ec2-security-group-open-to-world').locator(`.sample[data-event-id="${found.openGroupId}"]`);
+  await open.focus();
+  await page.keyboard.press('Enter');
+  assert.deepEqual(await host.waitFor((m) => m.type === 'openRecord', mark), { type: 'openRecord', eventId: found.openGroupId });
+
+  // The burst: an error-rate insight with its numbers and who, with what and failing how.
+  const burst = burstInsight(page);
+  assert.equal(await burst.locator('.insight-kind').textContent(), 'error rate');
+  assert.equal(await burst.locator('.err-code').textContent(), 'AccessDenied');
+  assert.equal(await burst.locator('.finding-scope').textContent(), '111122223333 · us-east-1');
+  assert.match(await burst.locator('.finding-when').textContent() ?? '', / – \d\d:\d\d \(4 min\)/);
+  assert.match(await burst.locator('.insight-rates').textContent() ?? '', /^Errors: baseline 0\.00\/min → 25\.0\/min \(from zero\) · unusual from 10\/min$/);
+  assert.deepEqual(await burst.locator('.attribution:has-text("Error codes") li').allTextContents(), ['AccessDenied100%']);
+  assert.deepEqual(await burst.locator('.attribution:has-text("User agents") .attribution-value').allTextContents(), [hostile.html]);
+  const burstView = findings.insights.find((i) => i.type === 'ApiErrorRateInsight' && i.eventName === 'SendCommand')!;
+  assert.equal(burstView.start, found.burstStart);
+  mark = host.received.length;
+  await burst.getByRole('button', { name: 'Show events' }).click();
+  assert.deepEqual(await host.waitFor((m) => m.type === 'showInsightEvents', mark), { type: 'showInsightEvents', insightId: burstView.id });
+
+  // CloudTrail's own Insights: marked as such, their Start and End records open like events.
+  const delivered = findings.insights.find((i) => i.origin === 'cloudtrail')!;
+  const block = page.locator(`.finding.insight[data-insight="${delivered.id}"]`);
+  assert.equal(await block.locator('.badge-origin').textContent(), 'CloudTrail');
+  mark = host.received.length;
+  await block.getByRole('button', { name: 'Open End record' }).click();
+  assert.deepEqual(await host.waitFor((m) => m.type === 'openRecord', mark), { type: 'openRecord', eventId: delivered.recordIds[1] });
+
+  mark = host.received.length;
+  await page.getByRole('button', { name: 'Refresh' }).click();
+  await host.waitFor((m) => m.type === 'refreshFindings', mark);
+  await page.mouse.move(0, 0);
+  await page.locator('.content').evaluate((c) => (c.scrollTop = 0));
+  await page.screenshot({ path: join(resultsDir, 'audit-view-findings.png') });
+  await page.locator('.findings-section.insights').screenshot({ path: join(resultsDir, 'audit-view-insights.png') });
+
+  // The insight's events arrive as a lookup; Back returns to the tab it came from.
+  const events = [...byId.values()].slice(0, 3);
+  await host.send({ type: 'lookup', results: { id: 9, title: 'Insight · ssm.amazonaws.com SendCommand AccessDenied calls', events, limit: 500 }, show: true });
+  await page.locator('.scope-title', { hasText: 'SendCommand AccessDenied calls' }).waitFor();
+  assert.equal(await page.locator('.ev-event').count(), 3);
+  await page.getByRole('button', { name: '← Insights & detections' }).click();
+  await page.locator('.finding').first().waitFor();
+  assert.equal((await host.savedState() as { mode: string }).mode, 'findings');
+  await page.getByRole('tab', { name: 'This file' }).click();
+  await page.locator('.group').first().waitFor();
+}));
+
+test('hostile strings in findings render as text: nothing injected, invisible characters shown', { timeout: STEP_MS }, () => withView('findings-hostile', async (host, page) => {
+  await showFindings(host, page);
+  const sample = detection(page, 'ec2-security-group-open-to-world').locator(`.sample[data-event-id="${found.hostileOpenId}"] .sample-summary`);
+  await sample.waitFor();
+  assert.equal(await sample.textContent(), `AuthorizeSecurityGroupIngress by malloryU+202Egpj.exe opened ${hostile.script} to 0.0.0.0/0 on tcp/3389`);
+  assert.equal(await sample.locator('.hidden-char').count(), 1);
+  assert.match(await sample.getAttribute('title') ?? '', /^AuthorizeSecurityGroupIngress by mallory\[U\+202E\]gpj\.exe opened <script>/);
+  assert.doesNotMatch(await page.locator('body').innerText(), /\u202E/, 'no raw override character on screen');
+  assert.match(await burstInsight(page).locator('.attribution:has-text("User agents") li').getAttribute('title') ?? '', /^<img src=x onerror=alert\(1\)>/);
+  assert.deepEqual(await injectedMarkup(page), { images: 0, scripts: 0, links: 0, handlers: 0, styles: 0 });
+  await page.getByRole('tab', { name: /Insights & detections/ }).screenshot({ path: join(resultsDir, 'audit-view-findings-tab.png') });
+}));
+
+test('findings empty states say what to do: nothing stored, not enough history, nothing found, a failed analysis', { timeout: 2 * STEP_MS }, () => withView('findings-empty', async (host, page) => {
+  const empty: AuditFindings = { storedEvents: 0, from: nowMs, to: nowMs, events: 0, detectionsChecked: 18, detections: [], insights: [] };
+  await showFindings(host, page, empty);
+  await page.getByRole('heading', { name: 'No CloudTrail events yet' }).waitFor();
+  let mark = host.received.length;
+  await page.getByRole('button', { name: 'Import CloudTrail Logs…' }).click();
+  assert.deepEqual(await host.waitFor((m) => m.type === 'runCommand', mark), { type: 'runCommand', command: 'sightline.importAudit' });
+  assert.equal(await page.locator('.tab-count').textContent(), '0');
+
+  const from = nowMs - (nowMs % 86_400_000) - 13 * 86_400_000;
+  const young: AuditFindings = { storedEvents: 40, from, to: nowMs, events: 40, historyFrom: nowMs - 3 * 3_600_000, detectionsChecked: 18, detections: [], insights: [] };
+  await host.send({ type: 'findings', findings: { kind: 'ready', findings: young } });
+  await page.getByText('No detection matched.').waitFor();
+  await page.getByText(/^Not enough history yet: .* The stored events cover 3 h\.$/).waitFor();
+  assert.equal(await page.locator('.section-count').allTextContents().then((c) => c.join(' ')), '0 0');
+
+  await host.send({ type: 'findings', findings: { kind: 'ready', findings: { ...young, historyFrom: nowMs - 10 * 86_400_000 } } });
+  await page.getByText(/^No unusual API call or error rates in the 14 days /).waitFor();
+
+  await host.send({ type: 'findings', findings: { kind: 'failed', message: 'The audit store is not open; see the Sightline output for why.' } });
+  await page.getByRole('alert').filter({ hasText: 'could not analyse the stored events: The audit store is not open' }).waitFor();
+  mark = host.received.length;
+  await page.getByRole('button', { name: 'Try again' }).click();
+  await host.waitFor((m) => m.type === 'refreshFindings', mark);
+}));
+
+test('a narrow page shown again on the Insights & detections tab asks for them at once and fits its width', { timeout: STEP_MS }, () => withView('findings-restore', async (host, page) => {
+  // Sent right after 'ready', before the fake extension answered it.
+  await host.waitFor((m) => m.type === 'loadFindings', 0);
+  assert.equal(await page.getByRole('tab', { name: /Insights & detections/ }).getAttribute('aria-selected'), 'true');
+  await host.send({ type: 'findings', findings: { kind: 'ready', findings: found.findings } });
+  await detection(page, 'cis-4.3-root-account-usage').waitFor();
+  assert.equal(await page.locator('.ev-event.sample').first().getAttribute('tabindex'), '0', 'one row in the tab order');
+  const overflow = await page.evaluate(() => document.querySelector('.content')!.scrollWidth - document.querySelector('.content')!.clientWidth);
+  assert.equal(overflow, 0, 'no horizontal scrolling');
+  await burstInsight(page).scrollIntoViewIfNeeded();
+  await page.mouse.move(0, 0);
+  await page.screenshot({ path: join(resultsDir, 'audit-view-findings-narrow.png') });
+}, { width: 520, height: 640, state: { mode: 'findings', collapsed: [], filter: { text: '', errorsOnly: false, writesOnly: false } } }));
+
+/** Markup that hostile strings would have made if they had been rendered as HTML: all zero when shown as text. */
+function injectedMarkup(page: Page) {
+  return page.evaluate(() => ({
+    images: document.querySelectorAll('img').length,
+    scripts: [...document.querySelectorAll('script')].filter((s) => !s.src).length,
+    links: document.querySelectorAll('a').length,
+    handlers: [...document.querySelectorAll('*')].flatMap((e) => [...e.attributes].map((a) => a.name)).filter((n) => n.startsWith('on')).length,
+    styles: document.querySelectorAll('[style]').length,
+  }));
+}

@@ -600,6 +600,70 @@ export class CloudTrailGenerator {
     });
     return [make('Start', at.time), make('End', at.time + duration * 60_000)];
   }
+
+  // ── Planted incidents: records the detections and Insights must find, whatever the mix drew ──
+
+  /** A record by `caller` with the fields every management API call has, and `fields` on top. */
+  private planted(at: RecordContext, caller: Caller, fields: Json): Json {
+    return {
+      eventVersion: '1.09', userIdentity: caller.userIdentity, eventTime: iso(at.time), eventSource: fields.eventSource, eventName: fields.eventName,
+      awsRegion: at.region, sourceIPAddress: caller.sourceIPAddress, userAgent: caller.userAgent,
+      requestParameters: null, responseElements: null, requestID: this.rng.uuid(), eventID: this.rng.uuid(), readOnly: false,
+      eventType: 'AwsApiCall', managementEvent: true, recipientAccountId: at.account, eventCategory: 'Management',
+      ...fields,
+    };
+  }
+
+  private context(at: RecordContext): Context {
+    return { rng: this.rng, account: at.account, region: at.region, partition: 'aws' };
+  }
+
+  /** A successful console sign-in by the root user without MFA (CIS 4.2 and 4.3), from us-east-1 as CloudTrail records it. */
+  rootConsoleLogin(at: RecordContext): Json {
+    const caller = this.caller('Root', this.context(at), at.time, true);
+    delete caller.userIdentity.sessionContext;
+    caller.userIdentity.accessKeyId = '';
+    caller.userAgent = BROWSER;
+    return this.planted({ ...at, region: 'us-east-1' }, caller, {
+      eventSource: 'signin.amazonaws.com', eventName: 'ConsoleLogin', eventType: 'AwsConsoleSignIn',
+      responseElements: { ConsoleLogin: 'Success' },
+      additionalEventData: { LoginTo: 'https://console.aws.amazon.com/console/home?state=hashArgs%23&isauthcode=true', MobileVersion: 'No', MFAUsed: 'No' },
+    });
+  }
+
+  /** A successful AuthorizeSecurityGroupIngress that lets 0.0.0.0/0 in on a TCP port (22 unless told). */
+  securityGroupOpenedToWorld(at: RecordContext & { port?: number; groupId?: string }): Json {
+    const port = at.port ?? 22;
+    const caller = this.caller('AssumedRole', this.context(at), at.time, false);
+    return this.planted(at, caller, {
+      eventSource: 'ec2.amazonaws.com', eventName: 'AuthorizeSecurityGroupIngress',
+      requestParameters: {
+        groupId: at.groupId ?? `sg-${this.rng.hex(17)}`,
+        ipPermissions: { items: [{ ipProtocol: 'tcp', fromPort: port, toPort: port, groups: {}, ipRanges: { items: [{ cidrIp: '0.0.0.0/0' }] }, ipv6Ranges: {}, prefixListIds: {} }] },
+      },
+      responseElements: { requestId: this.rng.uuid(), _return: true },
+    });
+  }
+
+  /**
+   * `perMinute` calls a minute for `minutes` minutes from `time`, each failing with `errorCode`, all
+   * by one caller: the error-rate burst an ApiErrorRateInsight reports (and, for a write, a call-rate one).
+   */
+  errorBurst(at: RecordContext & { minutes: number; perMinute: number; eventSource: string; eventName: string; errorCode: string; readOnly?: boolean }): Json[] {
+    const caller = this.caller('AssumedRole', this.context(at), at.time, false);
+    const action = `${at.eventSource.split('.')[0]}:${at.eventName}`;
+    const records: Json[] = [];
+    for (let minute = 0; minute < at.minutes; minute++) {
+      for (let i = 0; i < at.perMinute; i++) {
+        const time = at.time + minute * 60_000 + Math.floor((i * 60_000) / at.perMinute);
+        records.push(this.planted({ ...at, time }, caller, {
+          eventSource: at.eventSource, eventName: at.eventName, readOnly: at.readOnly ?? false,
+          errorCode: at.errorCode, errorMessage: `User: ${String(caller.userIdentity.arn)} is not authorized to perform: ${action}`,
+        }));
+      }
+    }
+    return records;
+  }
 }
 
 // ── Log trees ───────────────────────────────────────────────────────────────────────────────────
