@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { Ctx, type ServerState } from './ctx';
+import type { DocumentState } from '../media/audit/messages';
 import { AuditViewProvider } from './webviews/auditView';
 
 /** What activate() returns: used by the integration tests and open to other extensions. */
@@ -9,6 +10,14 @@ export interface SightlineApi {
   serverState(): ServerState;
   onDidChangeServerState: vscode.Event<ServerState>;
   whenServerReady(): Promise<void>;
+  /**
+   * What the Audit view's page was last given to render: the followed file and its event groups.
+   * Read-only, so the integration tests can see the view's content from the extension host, which
+   * cannot read a webview's DOM.
+   */
+  auditViewDocument(): DocumentState;
+  /** Fires with each document state the Audit view sends its page (loading, ready, failed, no editor). */
+  onDidPostAuditViewDocument: vscode.Event<DocumentState>;
 }
 
 let ctx: Ctx | undefined;
@@ -18,7 +27,8 @@ export function activate(extension: vscode.ExtensionContext): SightlineApi {
   ctx = context;
   extension.subscriptions.push(context);
   registerCommands(context);
-  context.register(vscode.window.registerWebviewViewProvider(AuditViewProvider.viewType, new AuditViewProvider(context)));
+  const auditView = new AuditViewProvider(context);
+  context.register(vscode.window.registerWebviewViewProvider(AuditViewProvider.viewType, auditView));
   // The server reads .sightline.json only in a trusted workspace: restart it once trust is granted.
   context.register(vscode.workspace.onDidGrantWorkspaceTrust(() => void context.restart()));
   void context.start();
@@ -26,6 +36,8 @@ export function activate(extension: vscode.ExtensionContext): SightlineApi {
     serverState: () => context.serverState,
     onDidChangeServerState: context.onDidChangeServerState,
     whenServerReady: () => context.whenServerReady(),
+    auditViewDocument: () => auditView.document,
+    onDidPostAuditViewDocument: auditView.onDidPostDocument,
   };
 }
 

@@ -3,11 +3,12 @@
 // cannot use runInCodeServer.mjs (`npm run test:vscode`), which runs the same suite in code-server.
 // The last line it prints is "N passed, M failed".
 //   VSCODE_VERSION=1.100.3   the VS Code to test in (default: stable)
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runTests } from '@vscode/test-electron';
+import { prepareSuiteWorkspace } from './suiteWorkspace.mjs';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 // esbuild.mjs --tests writes to out/, or to $SIGHTLINE_TEST_OUT when parallel work keeps its own.
@@ -22,9 +23,15 @@ for (const [file, build] of [[join(repoRoot, 'dist', 'extension.js'), 'node esbu
 }
 
 const scratch = mkdtempSync(join(tmpdir(), 'sightline-desktop-'));
-// The suite edits its files; a copy keeps the fixture as it is in git.
 const workspace = join(scratch, 'workspace');
-cpSync(join(repoRoot, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
+try {
+  prepareSuiteWorkspace(workspace);
+} catch (error) {
+  console.error(error.message);
+  rmSync(scratch, { recursive: true, force: true });
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
 const resultsFile = join(scratch, 'results.json');
 
 let exitCode = 1;

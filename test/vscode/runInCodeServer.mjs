@@ -1,7 +1,7 @@
 // Runs the suite in out/test/vscode/suite/ inside a real VS Code extension host: code-server,
 // driven by headless Chromium. `npm run test:vscode` builds first; this script only runs.
 // The last line it prints is "N passed, M failed".
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -9,14 +9,14 @@ import { format } from 'node:util';
 import {
   CHROMIUM, QUIET_SETTINGS, ensureCodeServer, repoRoot, startCodeServer, workbenchUrl,
 } from '../../scripts/codeServer.mjs';
+import { prepareSuiteWorkspace } from './suiteWorkspace.mjs';
 
 const { chromium } = createRequire(import.meta.url)('playwright-core');
 
 /** The whole run, from code-server's start to the suite's end; past it the run fails loudly. */
-const RUN_TIMEOUT_MS = 5 * 60 * 1000;
+const RUN_TIMEOUT_MS = 10 * 60 * 1000;
 // esbuild.mjs --tests writes to out/, or to $SIGHTLINE_TEST_OUT when parallel work keeps its own.
 const suiteEntry = resolve(repoRoot, process.env.SIGHTLINE_TEST_OUT ?? 'out', 'test', 'vscode', 'suite', 'index.js');
-const fixtureWorkspace = join(repoRoot, 'test', 'fixtures', 'workspace');
 const resultsDir = join(repoRoot, 'test-results');
 const verbose = process.env.SIGHTLINE_VERBOSE === '1';
 
@@ -40,9 +40,14 @@ try {
 }
 const started = Date.now();
 const scratch = mkdtempSync(join(tmpdir(), 'sightline-vscode-'));
-// The suite edits its files; a copy keeps the fixture as it is in git.
 const workspace = join(scratch, 'workspace');
-cpSync(fixtureWorkspace, workspace, { recursive: true });
+try {
+  prepareSuiteWorkspace(workspace);
+} catch (error) {
+  console.error(error.message);
+  rmSync(scratch, { recursive: true, force: true });
+  finish(0, 1, 1);
+}
 const resultsFile = join(scratch, 'results.json');
 
 let server;

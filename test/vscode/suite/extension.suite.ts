@@ -5,6 +5,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { SightlineApi } from '../../../extension/main';
+import { waitFor, withDeadline } from './wait';
 
 const EXTENSION_ID = 'sightline.sightline';
 const CREDENTIALS_RULE = 'python/hardcoded-credentials';
@@ -13,33 +14,6 @@ const KEY_LINE = 2;
 const SERVER_START_MS = 45_000;
 const DIAGNOSTICS_MS = 30_000;
 const PANEL_MS = 15_000;
-
-
-/** Resolves with the first truthy value of `check`, tried now and after each `event`. */
-function waitFor<T>(event: vscode.Event<unknown>, check: () => T | undefined, timeoutMs: number, what: () => string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const finish = (settle: () => void) => {
-      clearTimeout(timer);
-      listener.dispose();
-      settle();
-    };
-    const tryCheck = () => {
-      const value = check();
-      if (value) finish(() => resolve(value));
-    };
-    const timer = setTimeout(() => finish(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what()}`))), timeoutMs);
-    const listener = event(tryCheck);
-    tryCheck();
-  });
-}
-
-function withDeadline<T>(promise: Promise<T>, timeoutMs: number, what: () => string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what()}`)), timeoutMs);
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
-}
 
 /** A diagnostic's code is either a plain value or { value, target }. */
 function codeOf(diagnostic: vscode.Diagnostic): string | number | undefined {

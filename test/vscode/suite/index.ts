@@ -17,6 +17,7 @@ export async function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'tdd', reporter: 'spec', color: false, timeout: TEST_TIMEOUT_MS });
   mocha.suite.emit('pre-require', globalThis, 'test/vscode/suite', mocha);
   await import('./extension.suite');
+  await import('./audit.suite');
 
   const result = await new Promise<SuiteResult>((resolve) => {
     const runner = mocha.run(() => {
