@@ -3,6 +3,8 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatOption, parseDuration, storeDir, UsageError } from '../cliSupport';
+import { applyProjectConfig } from '../review/projectConfig';
+import { defaultSettings } from '../settings';
 import { dayMs, openStore } from '../storage';
 import { AuditService, describeChange, type AuditLookup } from './auditService';
 import { whoOf } from './auditViews';
@@ -26,11 +28,18 @@ const usage = `Usage: sightline audit <command> [options]   (every command takes
   detections [--since 7d] [--format text|json]    CIS AWS Foundations monitoring events and exposures
 `;
 
-function open(dirOption: string | undefined, writable: boolean): { service: AuditService; close(): void } {
-  const opened = openStore(storeDir(dirOption), { name: 'audit', readOnly: !writable, retention: { maxAgeMs: 400 * dayMs } });
+/** Imports keep old logs longer than the editor's default window: people import an archive to investigate the past. */
+const cliRetentionDays = 400;
+
+function open(dirOption: string | undefined, writable: boolean): { service: AuditService; retentionDays: number; maxStorageMB: number; close(): void } {
+  const { settings, problem } = applyProjectConfig(defaultSettings, process.cwd());
+  if (problem) throw new UsageError(problem);
+  const maxStorageMB = settings.audit.maxStorageMB;
+  const retentionDays = Math.max(cliRetentionDays, settings.audit.retentionDays);
+  const opened = openStore(storeDir(dirOption), { name: 'audit', readOnly: !writable, retention: { maxAgeMs: retentionDays * dayMs, maxBytes: maxStorageMB * 1024 * 1024 } });
   for (const problem of opened.problems) process.stderr.write(`sightline: ${problem}\n`);
   if (writable && opened.readOnly) throw new Error(opened.problems[0]);
-  return { service: new AuditService(opened.store), close: () => opened.store.close() };
+  return { service: new AuditService(opened.store), retentionDays, maxStorageMB, close: () => opened.store.close() };
 }
 
 export async function auditCommand(args: string[]): Promise<number> {
@@ -42,6 +51,25 @@ export async function auditCommand(args: string[]): Promise<number> {
   const run = commands[command ?? ''];
   if (!run) throw new UsageError(command ? `Unknown audit command '${command}'.\n\n${usage}` : usage);
   return run(rest);
+}
+
+/** A progress line that rewrites itself on a terminal, at most a few times a second; silent when piped (CI logs). */
+function terminalProgress(): { show(text: string): void; done(): void } {
+  if (!process.stderr.isTTY) return { show: () => undefined, done: () => undefined };
+  let shownAt = 0;
+  let shown = false;
+  return {
+    show(text) {
+      const now = Date.now();
+      if (now - shownAt < 250) return;
+      shownAt = now;
+      shown = true;
+      process.stderr.write(`\r\x1b[K${text}`);
+    },
+    done() {
+      if (shown) process.stderr.write('\r\x1b[K');
+    },
+  };
 }
 
 function line(event: AuditEvent): string {
@@ -103,19 +131,30 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   async import(args) {
     const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { store: { type: 'string' } } });
     if (positionals.length === 0) throw new UsageError('audit import needs at least one file or folder.');
-    const { service, close } = open(values.store, true);
+    const { service, retentionDays, maxStorageMB, close } = open(values.store, true);
     try {
       let inserted = 0;
       let duplicates = 0;
+      const before = service.eventCount;
+      const progress = terminalProgress();
       const result = await importAuditPaths(positionals.map((p) => resolve(p)), {
         onBatch(events) {
           const added = service.ingest(events);
           inserted += added.inserted + added.replaced;
           duplicates += added.duplicates;
         },
+        onProgress: (p) => progress.show(`${p.filesDone} of ${p.filesTotal} files, ${p.records} events, ${Math.round(p.bytes / 1048576)} of ${Math.round(p.bytesTotal / 1048576)} MiB`),
       });
+      progress.done();
       for (const problem of result.problems) process.stderr.write(`sightline: ${problem}\n`);
       process.stdout.write(`Imported ${inserted} new events from ${result.files} files (${duplicates + result.duplicates} already stored); the store holds ${service.eventCount} events.\n`);
+      const dropped = before + inserted - service.eventCount;
+      if (dropped > 0) {
+        process.stderr.write(
+          `sightline: retention dropped the ${dropped} oldest events to keep the store within ${maxStorageMB} MB and ${retentionDays} days; ` +
+            `raise "audit": { "maxStorageMB": … } in .sightline.json to keep more.\n`,
+        );
+      }
       return result.problems.length > 0 && result.records === 0 ? 1 : 0;
     } finally {
       close();

@@ -30,16 +30,17 @@ export function applyProjectConfig(base: Settings, root: string): ProjectConfig 
   } catch (error) {
     return { settings: base, problem: `${path} is not valid JSON: ${(error as Error).message}` };
   }
-  const { review, traces } = (raw ?? {}) as { review?: Record<string, unknown>; traces?: Record<string, unknown> };
+  const { review, traces, audit } = (raw ?? {}) as { review?: Record<string, unknown>; traces?: Record<string, unknown>; audit?: Record<string, unknown> };
   const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
-  if (!isObject(raw) || (review !== undefined && !isObject(review)) || (traces !== undefined && !isObject(traces))) {
+  if (!isObject(raw) || [review, traces, audit].some((section) => section !== undefined && !isObject(section))) {
     return { settings: base, problem: `${path} must be an object like { "review": { "rules": { "python/sql-injection": "error" } }, "traces": { "pathMappings": { "/var/task/": "src/" } } }` };
   }
-  const resolved = resolveSettings({ review: { ...base.review, ...review }, traces: { ...base.traces, ...traces } });
+  const resolved = resolveSettings({ review: { ...base.review, ...review }, traces: { ...base.traces, ...traces }, audit: { ...base.audit, ...audit } });
   const file = resolved.review;
   return {
     settings: {
       ...base,
+      audit: resolved.audit,
       traces: { ...resolved.traces, pathMappings: { ...base.traces.pathMappings, ...resolved.traces.pathMappings } },
       review: {
         ...file,

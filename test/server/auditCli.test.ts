@@ -1,7 +1,7 @@
 // `sightline audit` on a generated CloudTrail log tree in a temporary project.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
@@ -26,6 +26,18 @@ describe('sightline audit', () => {
     const imported = Number(/Imported (\d+) new events/.exec(first.stdout)?.[1]);
     assert.ok(imported > 100, first.stdout);
     assert.match(sightline('audit', 'import', 'logs').stdout, /Imported 0 new events .*\((\d+) already stored\)/);
+  });
+
+  test('import says when retention drops events to stay within .sightline.json\'s audit.maxStorageMB', async () => {
+    const small = mkdtempSync(join(tmpdir(), 'sightline-cli-audit-small-'));
+    writeFileSync(join(small, '.sightline.json'), JSON.stringify({ audit: { maxStorageMB: 1 } }));
+    await writeLogTree(join(small, 'logs'), { days: 2, recordsPerFile: 50 });
+    const run = spawnSync(process.execPath, [join(distDir, 'cli.js'), 'audit', 'import', 'logs'], { cwd: small, encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    const imported = Number(/Imported (\d+) new events/.exec(run.stdout)?.[1]);
+    const held = Number(/the store holds (\d+) events/.exec(run.stdout)?.[1]);
+    assert.ok(held > 0 && held < imported, run.stdout);
+    assert.match(run.stderr, new RegExp(`retention dropped the ${imported - held} oldest events to keep the store within 1 MB`));
   });
 
   test('lookup combines attributes and prints full records newest first as JSON', () => {
