@@ -54,6 +54,8 @@ function productBuilds() {
     { ...node, entryPoints: { server: 'server/main.ts' }, outdir: 'dist' },
     { ...node, entryPoints: { cli: 'server/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
     { ...node, entryPoints: { reviewWorker: 'server/review/reviewWorker.ts' }, outdir: 'dist' },
+    { ...node, entryPoints: { auditImportWorker: 'server/audit/importWorker.ts' }, outdir: 'dist' },
+    { ...node, entryPoints: { traceImportWorker: 'server/traces/importWorker.ts' }, outdir: 'dist' },
     {
       ...common, platform: 'browser', target: 'es2022', format: 'iife',
       entryPoints: { traces: 'media/traces/main.ts', audit: 'media/audit/main.ts' },

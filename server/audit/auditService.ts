@@ -5,6 +5,7 @@
 import type { Query, Store, StoredRecord } from '../store/store';
 import { whoOf } from './auditViews';
 import type { AuditEvent } from './model';
+import { eventJson } from './recordText';
 
 export interface AuditLookup {
   eventName?: string;
@@ -51,7 +52,7 @@ export class AuditService {
 
   ingest(events: readonly AuditEvent[]) {
     return this.store.append(
-      events.map((event) => ({ key: event.id, time: event.time, terms: termsOf(event), body: JSON.stringify(event) })),
+      events.map((event) => ({ key: event.id, time: event.time, terms: termsOf(event), body: eventJson(event) })),
     );
   }
 

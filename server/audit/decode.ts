@@ -31,10 +31,16 @@ function mb(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 }
 
+/**
+ * CloudTrail JSON compresses about tenfold; output chunks near the expected size spare one
+ * callback (async) or one buffer to concatenate (sync) per default 16 KB chunk.
+ */
+function outputChunkSize(bytes: Buffer): number {
+  return Math.min(4 << 20, Math.max(64 << 10, bytes.length * 12));
+}
+
 function gunzipAsync(bytes: Buffer, maxOutputLength: number): Promise<Buffer> {
-  // CloudTrail JSON compresses about tenfold; output chunks near the expected size spare the
-  // main thread one callback per default 16 KB chunk.
-  const chunkSize = Math.min(4 << 20, Math.max(64 << 10, bytes.length * 12));
+  const chunkSize = outputChunkSize(bytes);
   return new Promise((resolve, reject) => gunzip(bytes, { maxOutputLength, chunkSize }, (error, result) => (error ? reject(error) : resolve(result))));
 }
 
@@ -87,38 +93,60 @@ function bytesToText(bytes: Buffer, gzip: boolean): Decoded {
   return { text: bytes.toString('utf8', bom), gzip };
 }
 
+/** Bytes that are not gzip → their text or what is wrong with them; undefined for gzip, to inflate first. */
+function decodeUnlessGzip(bytes: Buffer, maxBytes: number): Decoded | undefined {
+  if (bytes.length === 0) return { problem: 'empty file', gzip: false };
+  if (startsWith(bytes, [0x1f, 0x8b])) return undefined;
+  for (const { magic, what } of OTHER_FORMATS) if (startsWith(bytes, magic)) return { problem: what, gzip: false };
+  if (bytes.length > maxBytes) return { problem: `${mb(bytes.length)}, larger than the ${mb(maxBytes)} Sightline reads as one document; split it (JSON Lines) first`, gzip: false };
+  return bytesToText(bytes, false);
+}
+
+function inflateProblem(error: unknown, bytes: Buffer, maxBytes: number): Decoded {
+  const e = error as NodeJS.ErrnoException;
+  if (e.code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) {
+    return { problem: `decompresses to more than ${mb(maxBytes)}, the most Sightline reads as one document`, gzip: true };
+  }
+  if (e.code === 'Z_BUF_ERROR') {
+    let partialText: string | undefined;
+    try {
+      // Only whole lines can be whole records; the line the cut went through is dropped here.
+      const partial = gunzipSync(bytes, { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: maxBytes });
+      const whole = partial.subarray(0, partial.lastIndexOf(0x0a) + 1);
+      if (isUtf8(whole)) partialText = whole.toString('utf8');
+    } catch {
+      partialText = undefined;
+    }
+    return { problem: `gzip data is truncated (the file ends after ${bytes.length} bytes, before the end of the compressed stream)`, gzip: true, partialText };
+  }
+  return { problem: `gzip data is corrupt (${e.message})`, gzip: true };
+}
+
 /**
- * Decodes one file's bytes. A truncated gzip stream gives a problem and `partialText`: the whole
- * lines that decompressed before the cut.
+ * Decodes one file's bytes, inflating on libuv's thread pool. A truncated gzip stream gives a
+ * problem and `partialText`: the whole lines that decompressed before the cut.
  */
 export async function decodeLogBytes(bytes: Buffer, maxBytes = DEFAULT_MAX_DECODED_BYTES): Promise<Decoded> {
-  if (bytes.length === 0) return { problem: 'empty file', gzip: false };
-  if (!startsWith(bytes, [0x1f, 0x8b])) {
-    for (const { magic, what } of OTHER_FORMATS) if (startsWith(bytes, magic)) return { problem: what, gzip: false };
-    if (bytes.length > maxBytes) return { problem: `${mb(bytes.length)}, larger than the ${mb(maxBytes)} Sightline reads as one document; split it (JSON Lines) first`, gzip: false };
-    return bytesToText(bytes, false);
-  }
+  const plain = decodeUnlessGzip(bytes, maxBytes);
+  if (plain) return plain;
   let inflated: Buffer;
   try {
     inflated = await gunzipAsync(bytes, maxBytes);
   } catch (error) {
-    const e = error as NodeJS.ErrnoException;
-    if (e.code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) {
-      return { problem: `decompresses to more than ${mb(maxBytes)}, the most Sightline reads as one document`, gzip: true };
-    }
-    if (e.code === 'Z_BUF_ERROR') {
-      let partialText: string | undefined;
-      try {
-        // Only whole lines can be whole records; the line the cut went through is dropped here.
-        const partial = gunzipSync(bytes, { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: maxBytes });
-        const whole = partial.subarray(0, partial.lastIndexOf(0x0a) + 1);
-        if (isUtf8(whole)) partialText = whole.toString('utf8');
-      } catch {
-        partialText = undefined;
-      }
-      return { problem: `gzip data is truncated (the file ends after ${bytes.length} bytes, before the end of the compressed stream)`, gzip: true, partialText };
-    }
-    return { problem: `gzip data is corrupt (${e.message})`, gzip: true };
+    return inflateProblem(error, bytes, maxBytes);
+  }
+  return bytesToText(inflated, true);
+}
+
+/** decodeLogBytes inflating in this thread: for worker threads, which have nothing else to do meanwhile. */
+export function decodeLogBytesSync(bytes: Buffer, maxBytes = DEFAULT_MAX_DECODED_BYTES): Decoded {
+  const plain = decodeUnlessGzip(bytes, maxBytes);
+  if (plain) return plain;
+  let inflated: Buffer;
+  try {
+    inflated = gunzipSync(bytes, { maxOutputLength: maxBytes, chunkSize: outputChunkSize(bytes) });
+  } catch (error) {
+    return inflateProblem(error, bytes, maxBytes);
   }
   return bytesToText(inflated, true);
 }

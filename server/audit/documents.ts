@@ -72,22 +72,23 @@ class DocumentReader {
     if (this.recordProblems <= this.maxRecordProblems) this.problem(message);
   }
 
-  /** `path[index]`, or just `path` when index is negative. */
-  record(value: unknown, path: string, index: number, extra?: AuditResource[]): void {
+  /** `path[index]`, or just `path` when index is negative. Whether the record became an event. */
+  record(value: unknown, path: string, index: number, extra?: AuditResource[]): boolean {
     this.records++;
     const result = convertRecord(value, extra);
     if (result.problem !== undefined) {
       this.recordProblem(`${index >= 0 ? `${path}[${index}]` : path}: ${result.problem}`);
-      return;
+      return false;
     }
     const { event } = result;
     if (this.seen.has(event.id)) {
       this.duplicates++;
-      return;
+      return false;
     }
     this.seen.add(event.id);
     this.events.push(event);
     if (result.remark !== undefined) this.remarks.set(result.remark, (this.remarks.get(result.remark) ?? 0) + 1);
+    return true;
   }
 
   lookupItem(item: unknown, path: string): void {
@@ -267,4 +268,144 @@ export function readTruncatedLines(text: string, label: string, options: Documen
   const reader = new DocumentReader(label, options.maxRecordProblems ?? 10);
   reader.jsonLines(text);
   return reader.result();
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const LOG_FILE_HEAD = /[ \t\n\r]*\{[ \t\n\r]*"Records"[ \t\n\r]*:[ \t\n\r]*\[/y;
+
+function isJsonSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+function skipSpace(text: string, i: number): number {
+  while (i < text.length && isJsonSpace(text.charCodeAt(i))) i++;
+  return i;
+}
+
+/** Index of the quote that closes the string opened at `open`, or -1. */
+function stringEnd(text: string, open: number): number {
+  let close = open;
+  for (;;) {
+    close = text.indexOf('"', close + 1);
+    if (close < 0) return -1;
+    let before = close - 1;
+    while (text.charCodeAt(before) === BACKSLASH) before--;
+    if ((close - 1 - before) % 2 === 0) return close;
+  }
+}
+
+interface RecordsOfLogFile {
+  values: unknown[];
+  /** Start and end of each record in the text. */
+  spans: number[];
+}
+
+/**
+ * CloudTrail writes every record of a log file with its fields in the same order, so each record
+ * starts with the same characters as the first (`{"eventVersion"`). The records are then the
+ * pieces between those; a piece is whole if it parses on its own, and if every piece does, the
+ * document is valid JSON and these are its records. Undefined when a piece does not parse (a
+ * record holding an object that starts the same way, records written with their fields in
+ * different orders): recordsByScan reads those.
+ */
+function recordsByMarker(text: string, first: number, close: number): RecordsOfLogFile | undefined {
+  if (text.charCodeAt(first) !== OPEN_BRACE) return undefined;
+  const keyStart = skipSpace(text, first + 1);
+  const keyEnd = text.charCodeAt(keyStart) === QUOTE ? stringEnd(text, keyStart) : -1;
+  if (keyEnd < 0) return undefined;
+  const marker = text.slice(first, keyEnd + 1);
+  const values: unknown[] = [];
+  const spans: number[] = [];
+  for (let start = first; ;) {
+    let next = text.indexOf(marker, start + marker.length);
+    if (next > close) next = -1;
+    // The piece ends at the comma before the next record, or at the bracket that closes Records.
+    let end = next;
+    if (next >= 0) {
+      while (isJsonSpace(text.charCodeAt(end - 1))) end--;
+      if (text.charCodeAt(end - 1) !== COMMA) return undefined;
+      end--;
+    } else {
+      end = close;
+    }
+    while (end > start && isJsonSpace(text.charCodeAt(end - 1))) end--;
+    try {
+      values.push(JSON.parse(text.slice(start, end)));
+    } catch {
+      return undefined;
+    }
+    spans.push(start, end);
+    if (next < 0) return { values, spans };
+    start = next;
+  }
+}
+
+/**
+ * The records of any log file, found by following its structure character by character (strings
+ * skipped whole), then checked by parsing the whole document. Undefined if it is not valid JSON.
+ */
+function recordsByScan(text: string, first: number, close: number): RecordsOfLogFile | undefined {
+  const spans: number[] = [];
+  let i = first;
+  while (i < close) {
+    const start = i;
+    let depth = 0;
+    let c = 0;
+    for (; i < close; i++) {
+      c = text.charCodeAt(i);
+      if (c === QUOTE) {
+        i = stringEnd(text, i);
+        if (i < 0) return undefined;
+      } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+        depth++;
+      } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+        depth--;
+      } else if (c === COMMA && depth === 0) {
+        break;
+      }
+    }
+    let end = i;
+    while (end > start && isJsonSpace(text.charCodeAt(end - 1))) end--;
+    spans.push(start, end);
+    i = skipSpace(text, i + 1);
+  }
+  let values: unknown;
+  try {
+    values = (JSON.parse(text) as { Records: unknown }).Records;
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(values) || values.length !== spans.length / 2) return undefined;
+  return { values, spans };
+}
+
+/**
+ * readAuditDocument for a CloudTrail log file — a document that is `{"Records":[…]}` and nothing
+ * else, JSON whitespace aside — that also tells where each event's record is in the text (start and
+ * end offsets, two per event), so that an import worker can send that text instead of the parsed
+ * record (recordText.ts). Undefined for documents of any other shape and for those that are not
+ * valid JSON: readAuditDocument reads those.
+ */
+export function readLogFileRecords(text: string, label: string, options: DocumentOptions = {}): (DocumentResult & { recordSpans: number[] }) | undefined {
+  LOG_FILE_HEAD.lastIndex = 0;
+  if (!LOG_FILE_HEAD.test(text)) return undefined;
+  const first = skipSpace(text, LOG_FILE_HEAD.lastIndex);
+  // The bracket that closes Records: only whitespace and the closing brace may follow it.
+  const close = text.lastIndexOf(']');
+  const brace = skipSpace(text, close + 1);
+  if (close < first || text.charCodeAt(brace) !== CLOSE_BRACE || skipSpace(text, brace + 1) !== text.length) return undefined;
+  const found = first === close ? { values: [], spans: [] } : recordsByMarker(text, first, close) ?? recordsByScan(text, first, close);
+  if (!found) return undefined;
+  const reader = new DocumentReader(label, options.maxRecordProblems ?? 10);
+  const recordSpans: number[] = [];
+  for (let i = 0; i < found.values.length; i++) {
+    if (reader.record(found.values[i], 'Records', i)) recordSpans.push(found.spans[2 * i], found.spans[2 * i + 1]);
+  }
+  return { ...reader.result(), recordSpans };
 }

@@ -15,12 +15,23 @@
 //
 // Cancelling (the AbortSignal) stops before the next file and delivers no further batch; the
 // promise then resolves with `cancelled: true` and the counts of what was delivered.
+//
+// On machines with three cores or more, larger imports read their files on worker threads
+// (importWorker.ts): reading, inflating, parsing and converting are most of an import's time, and
+// in this thread they hold up everything else the server does. The workers send each event back
+// packed (packedValues.ts), with its record as JSON text that this thread stores without parsing it
+// (recordText.ts). The events, problems and counts are the same either way.
 
-import { readFile } from 'node:fs';
-import { DEFAULT_MAX_DECODED_BYTES, decodeLogBytes } from './decode';
-import { readAuditDocument, readTruncatedLines, type DocumentResult } from './documents';
+import { existsSync, readFile, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { packedTransfer, packValues, unpackValues, type PackedValues } from '../packedValues';
+import { WorkerPool } from '../workerPool';
+import { DEFAULT_MAX_DECODED_BYTES, decodeLogBytes, decodeLogBytesSync, type Decoded } from './decode';
+import { readAuditDocument, readLogFileRecords, readTruncatedLines, type DocumentResult } from './documents';
 import { listLogFiles } from './logFiles';
 import type { AuditEvent } from './model';
+import { withRecordText, type EventView } from './recordText';
 
 export interface ImportProgress {
   filesDone: number;
@@ -38,8 +49,16 @@ export interface ImportOptions {
   onBatch(events: AuditEvent[]): void | Promise<void>;
   onProgress?(progress: ImportProgress): void;
   signal?: AbortSignal;
-  /** Files read at once (default 4). */
+  /** Files read at once (default 4, or two per worker thread if that is more). */
   concurrency?: number;
+  /**
+   * Worker threads that read the files; 0 reads them in this thread. Default: one per core (at
+   * most 4) on machines with 3 cores or more, when the files add up to 2 MiB or more and the
+   * worker script is there; else 0.
+   */
+  workers?: number;
+  /** The bundled import worker (default: auditImportWorker.js beside this bundle, as in dist/). */
+  workerScript?: string;
   /** Events per onBatch call (default 2000). */
   batchSize?: number;
   /** Largest decompressed document read (default 256 MB). */
@@ -60,11 +79,41 @@ export interface ImportResult {
   bytes: number;
   problems: string[];
   cancelled: boolean;
+  /** Worker threads that read the files (0: they were read in this thread). */
+  workers: number;
 }
 
-/** Reads one file's bytes → events and problems (each problem starts with `label`). */
-export async function readAuditBytes(bytes: Buffer, label: string, maxFileBytes = DEFAULT_MAX_DECODED_BYTES): Promise<DocumentResult> {
-  const decoded = await decodeLogBytes(bytes, maxFileBytes);
+/** One file for an import worker to read. */
+export interface ImportTask {
+  path: string;
+  maxFileBytes?: number;
+}
+
+/**
+ * What an import worker sends back for one file: its events' views (packed) and records (as
+ * JSON text, all in one string: a log file's own text, or the records written out one after another).
+ */
+export interface FileRead extends Omit<DocumentResult, 'events'> {
+  views: PackedValues;
+  recordText: string;
+  /** Start and end of each event's record in `recordText`. */
+  recordSpans: Int32Array;
+  bytes: number;
+}
+
+/** Below this many bytes of files, reading them here is done before worker threads would have started. */
+const PARALLEL_BYTES = 2 * 1024 * 1024;
+/**
+ * With fewer cores, workers do not pay: reading on workers costs about 1.7 times the CPU time of
+ * reading here (packing the events, sending them, unpacking them here), so two cores finish no
+ * sooner, and a core shared with other work finishes later (test/bench/auditIngest.bench.ts).
+ */
+const MIN_CORES_FOR_WORKERS = 3;
+/** Past this, more workers mostly wait for this thread to take their results. */
+const MAX_WORKERS = 4;
+
+/** A decoded file → its events; a file that did not decode → its problem, and what of a cut file can still be read. */
+function readDecoded(decoded: Decoded, label: string): DocumentResult {
   if (decoded.problem === undefined) return readAuditDocument(decoded.text, label);
   const problem = `${label}: ${decoded.problem}`;
   if (decoded.partialText !== undefined) {
@@ -78,6 +127,17 @@ export async function readAuditBytes(bytes: Buffer, label: string, maxFileBytes 
   return { events: [], records: 0, duplicates: 0, problems: [problem] };
 }
 
+/** Reads one file's bytes → events and problems (each problem starts with `label`). */
+export async function readAuditBytes(bytes: Buffer, label: string, maxFileBytes = DEFAULT_MAX_DECODED_BYTES): Promise<DocumentResult> {
+  return readDecoded(await decodeLogBytes(bytes, maxFileBytes), label);
+}
+
+function cannotRead(path: string, error: unknown): DocumentResult & { bytes: number } {
+  const e = error as NodeJS.ErrnoException;
+  const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'a folder, not a file' : e.code === 'EACCES' ? 'permission denied' : e.message;
+  return { events: [], records: 0, duplicates: 0, problems: [`${path}: cannot read (${why})`], bytes: 0 };
+}
+
 /** Reads one file (any of the supported formats, gzip or not). */
 export async function readAuditFile(path: string, options: { maxFileBytes?: number; signal?: AbortSignal } = {}): Promise<DocumentResult & { bytes: number }> {
   let bytes: Buffer;
@@ -85,23 +145,76 @@ export async function readAuditFile(path: string, options: { maxFileBytes?: numb
     // The callback form: fs.promises.readFile costs several more thread-pool round trips per file.
     bytes = await new Promise<Buffer>((resolve, reject) => readFile(path, { signal: options.signal }, (error, data) => (error ? reject(error) : resolve(data))));
   } catch (error) {
-    const e = error as NodeJS.ErrnoException;
-    if (e.name === 'AbortError') throw error;
-    const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'a folder, not a file' : e.code === 'EACCES' ? 'permission denied' : e.message;
-    return { events: [], records: 0, duplicates: 0, problems: [`${path}: cannot read (${why})`], bytes: 0 };
+    if ((error as Error).name === 'AbortError') throw error;
+    return cannotRead(path, error);
   }
   const result = await readAuditBytes(bytes, path, options.maxFileBytes);
   return { ...result, bytes: bytes.length };
 }
 
+/**
+ * What an import worker makes of one file: readAuditFile's reading (inflating in its own thread),
+ * with each event's record as text. A CloudTrail log file's records are taken as they are in the
+ * file; those of other documents are written out again.
+ */
+export function readFileForWorker(path: string, maxFileBytes = DEFAULT_MAX_DECODED_BYTES): FileRead {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    return forWorker(cannotRead(path, error));
+  }
+  const decoded = decodeLogBytesSync(bytes, maxFileBytes);
+  if (decoded.problem === undefined) {
+    const logFile = readLogFileRecords(decoded.text, path);
+    if (logFile) {
+      const { events, recordSpans, ...counts } = logFile;
+      return { ...counts, views: packValues(events, 'record'), recordText: decoded.text, recordSpans: Int32Array.from(recordSpans), bytes: bytes.length };
+    }
+  }
+  return forWorker({ ...readDecoded(decoded, path), bytes: bytes.length });
+}
+
+/** A FileRead of events whose records are written out again, one after another. */
+function forWorker(read: DocumentResult & { bytes: number }): FileRead {
+  const { events, ...counts } = read;
+  const texts = events.map((event) => JSON.stringify(event.record));
+  const recordSpans = new Int32Array(2 * texts.length);
+  let at = 0;
+  texts.forEach((text, i) => {
+    recordSpans[2 * i] = at;
+    recordSpans[2 * i + 1] = at += text.length;
+  });
+  return { ...counts, views: packValues(events, 'record'), recordText: texts.join(''), recordSpans };
+}
+
+/** The buffers a FileRead moves to the importing thread instead of copying. */
+export function fileReadTransfer(read: FileRead): ArrayBuffer[] {
+  return [...packedTransfer(read.views), read.recordSpans.buffer as ArrayBuffer];
+}
+
+function fromWorker(read: FileRead): DocumentResult & { bytes: number } {
+  const { views, recordText, recordSpans, ...counts } = read;
+  const unpacked = unpackValues(views) as EventView[];
+  const events = new Array<AuditEvent>(unpacked.length);
+  for (let i = 0; i < unpacked.length; i++) events[i] = withRecordText(unpacked[i], recordText.slice(recordSpans[2 * i], recordSpans[2 * i + 1]));
+  return { ...counts, events };
+}
+
+function workerCount(options: ImportOptions, script: string, bytesTotal: number): number {
+  if (options.workers !== undefined) return Math.max(0, Math.floor(options.workers));
+  const cores = availableParallelism();
+  if (cores < MIN_CORES_FOR_WORKERS || bytesTotal < PARALLEL_BYTES || !existsSync(script)) return 0;
+  return Math.min(cores, MAX_WORKERS);
+}
+
 /** Imports files and folders (walked recursively; see logFiles.ts for which files are taken). */
 export async function importAuditPaths(paths: readonly string[], options: ImportOptions): Promise<ImportResult> {
   const { signal } = options;
-  const concurrency = Math.max(1, options.concurrency ?? 4);
   const batchSize = Math.max(1, options.batchSize ?? 2000);
   const maxProblems = options.maxProblems ?? 1000;
   const listing = await listLogFiles(paths, signal);
-  const result: ImportResult = { files: 0, records: 0, duplicates: 0, skipped: listing.skipped, bytes: 0, problems: [], cancelled: false };
+  const result: ImportResult = { files: 0, records: 0, duplicates: 0, skipped: listing.skipped, bytes: 0, problems: [], cancelled: false, workers: 0 };
   let problemCount = 0;
   const addProblems = (problems: readonly string[]) => {
     for (const problem of problems) {
@@ -115,6 +228,20 @@ export async function importAuditPaths(paths: readonly string[], options: Import
   const progress = () => options.onProgress?.({
     filesDone: result.files, filesTotal: files.length, records: result.records, bytes: result.bytes, bytesTotal, problems: problemCount,
   });
+
+  const script = options.workerScript ?? join(__dirname, 'auditImportWorker.js');
+  const workers = signal?.aborted ? 0 : Math.min(workerCount(options, script, bytesTotal), files.length);
+  result.workers = workers;
+  // Two files per worker keeps each one busy while this thread takes in the other's events.
+  const concurrency = Math.max(1, options.concurrency ?? Math.max(4, 2 * workers));
+  const pool = workers > 0 ? new WorkerPool<ImportTask, FileRead>(script, { size: workers }) : undefined;
+  const { maxFileBytes } = options;
+  const readOne = pool
+    ? async (path: string) => fromWorker(await pool.run({ path, maxFileBytes }))
+    : (path: string) => readAuditFile(path, { maxFileBytes, signal });
+  // Files being read when the import is cancelled are not waited for.
+  const stopPool = () => void pool?.close();
+  signal?.addEventListener('abort', stopPool, { once: true });
 
   let failure: { error: unknown } | undefined;
   let delivering: Promise<void> = Promise.resolve();
@@ -137,14 +264,14 @@ export async function importAuditPaths(paths: readonly string[], options: Import
   };
 
   let next = 0;
-  const worker = async () => {
+  const reader = async () => {
     while (!failure && !signal?.aborted && next < files.length) {
       const file = files[next++];
       let read;
       try {
-        read = await readAuditFile(file.path, { maxFileBytes: options.maxFileBytes, signal });
+        read = await readOne(file.path);
       } catch (error) {
-        if ((error as Error).name === 'AbortError') return;
+        if (signal?.aborted || (error as Error).name === 'AbortError') return;
         failure ??= { error };
         return;
       }
@@ -158,8 +285,13 @@ export async function importAuditPaths(paths: readonly string[], options: Import
     }
   };
   progress();
-  await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, files.length)) }, worker));
-  await delivering;
+  try {
+    await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, files.length)) }, reader));
+    await delivering;
+  } finally {
+    signal?.removeEventListener('abort', stopPool);
+    await pool?.close();
+  }
   if (failure) throw failure.error;
   if (problemCount > result.problems.length) {
     result.problems.push(`… and ${problemCount - result.problems.length} more problems`);
