@@ -11,7 +11,7 @@ import type { ReadResult, Span } from '../model';
 import { JaegerReader, isJaegerValue } from './jaeger';
 import { describeJsonError, parseTraceJson } from './json';
 import { firstOfJsonLines, forEachLine, readJsonLine } from './jsonLines';
-import { isOtlpTraces, readOtlpJsonElements, readOtlpValue } from './otlpJson';
+import { isOtlpTraces, readOtlpJsonElements, readOtlpValue, type ElementHooks } from './otlpJson';
 import { readOtlpProtobufInto } from './otlpProtobuf';
 import { ProblemLog, reason } from './problems';
 import { XRayReader, isXRayValue } from './xray';
@@ -185,7 +185,7 @@ function readJson(text: string, problems: ProblemLog): DetectedRead {
   return result(spans, problems, reader.format ?? 'unknown');
 }
 
-function readBytes(input: Uint8Array, fileName: string | undefined, problems: ProblemLog): DetectedRead {
+function readBytes(input: Uint8Array, fileName: string | undefined, problems: ProblemLog, hooks: ElementHooks | undefined): DetectedRead {
   if (input.length === 0) {
     problems.add('is empty');
     return result([], problems, 'unknown');
@@ -217,7 +217,7 @@ function readBytes(input: Uint8Array, fileName: string | undefined, problems: Pr
   if (firstOfJsonLines(text) !== undefined) return readJsonLines(text, problems);
   if (!isUtf8(text)) problems.add('is not valid UTF-8; the invalid bytes were read as U+FFFD');
   const elements: Span[] = [];
-  if (readOtlpJsonElements(bytes, start, problems, elements)) return result(elements, problems, 'otlp-json');
+  if (readOtlpJsonElements(bytes, start, problems, elements, hooks)) return result(elements, problems, 'otlp-json');
   if (bytes.length - start > bufferConstants.MAX_STRING_LENGTH) {
     problems.add(`is ${Math.round(bytes.length / 2 ** 20)} MiB of JSON, more than one JSON document can be (${Math.floor(bufferConstants.MAX_STRING_LENGTH / 2 ** 20)} MiB); export it as JSON Lines (one document per line) or split it`);
     return result([], problems, 'unknown');
@@ -225,8 +225,13 @@ function readBytes(input: Uint8Array, fileName: string | undefined, problems: Pr
   const json = readJson(text.toString('utf8'), problems);
   if (json.format !== 'unknown' || bytes[0] !== 0x0a) return json;
   // `\n{` or `\n[` can start a protobuf message too (field 1, 123 or 91 bytes long): JSON failed, so try that.
-  const protobuf = readProtobuf(bytes, ProblemLog.forInput(fileName));
-  return protobuf.spans.length > 0 ? protobuf : json;
+  const retry = ProblemLog.forInput(fileName);
+  const protobuf = readProtobuf(bytes, retry);
+  if (protobuf.spans.length === 0) return json;
+  // Protobuf it is: what the JSON readers said does not apply.
+  problems.clear();
+  problems.absorb(retry.state());
+  return result(protobuf.spans, problems, 'otlp-protobuf');
 }
 
 /**
@@ -234,10 +239,19 @@ function readBytes(input: Uint8Array, fileName: string | undefined, problems: Pr
  * is described in `problems`, each message starting with `fileName` when given.
  */
 export function readTraces(input: Uint8Array | string, fileName?: string): DetectedRead {
-  const problems = ProblemLog.forInput(fileName);
+  // Text is read as its UTF-8 bytes, so that strings and files take the same path.
+  return readTracesShared(typeof input === 'string' ? Buffer.from(input) : input, fileName, ProblemLog.forInput(fileName));
+}
+
+/**
+ * readTraces for an input read in pieces on several threads (importTraces): `hooks` take part in
+ * reading a large OTLP/JSON list (see ElementHooks: spans handed over as they are read, elements
+ * left to other threads), and `problems` holds what was found, to be merged with what the other
+ * pieces found (the result's `problems` lists it too).
+ */
+export function readTracesShared(input: Uint8Array, fileName: string | undefined, problems: ProblemLog, hooks?: ElementHooks): DetectedRead {
   try {
-    // Text is read as its UTF-8 bytes, so that strings and files take the same path.
-    return readBytes(typeof input === 'string' ? Buffer.from(input) : input, fileName, problems);
+    return readBytes(input, fileName, problems, hooks);
   } catch (error) {
     // Not expected: every reader catches what it can name. Still, no input may take the caller down.
     problems.add(`could not be read: ${reason(error)}`);

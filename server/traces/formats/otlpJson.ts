@@ -4,7 +4,7 @@
 // Unknown fields are ignored. Span fields are read in otlpSpans.ts, shared with OTLP/protobuf.
 import type { ReadResult, Span } from '../model';
 import { describeJsonError, parseTraceJson } from './json';
-import { leadingArray } from './jsonSplit';
+import { leadingArray, type LeadingArray, type Range } from './jsonSplit';
 import { OtlpSpanReader, jsonAnyValue } from './otlpSpans';
 import { ProblemLog } from './problems';
 
@@ -94,30 +94,72 @@ export function readOtlpValue(value: unknown, problems: ProblemLog, out: Span[])
 const listKeys = new Set(['resourceSpans', 'resource_spans', 'batches']);
 
 /**
- * OTLP/JSON bytes read one resourceSpans element at a time (see jsonSplit.ts); false, having read
- * nothing, when the document does not start with such a list — the caller then parses it whole.
- * A truncated document or a malformed element costs only what is cut off or malformed.
+ * A run of a leading array's elements, to be read apart from the rest (on another thread, when
+ * importTraces splits a large file): where each element is in the bytes, and enough about the
+ * whole list that problems read as if one reader had read it all.
  */
-export function readOtlpJsonElements(bytes: Buffer, start: number, problems: ProblemLog, out: Span[]): boolean {
-  const list = leadingArray(bytes, start, listKeys);
-  if (!list) return false;
-  const listName = list.key === 'batches' ? 'batches' : 'resourceSpans';
+export interface OtlpElements {
+  /** The list's member name as written: `resourceSpans`, `resource_spans` or `batches`. */
+  key: string;
+  elements: Range[];
+  /** The index of `elements[0]` in the whole list. */
+  first: number;
+  /** Complete elements in the whole list. */
+  total: number;
+  /** On the last run of a list that is cut off: the byte where the data ended. */
+  truncatedAt?: number;
+}
+
+/** How a caller that reads large inputs in pieces (importTraces) takes part in an element-by-element read. */
+export interface ElementHooks {
+  /**
+   * Decides, once the elements of a leading array are known, how many of them (from the first)
+   * are read where they were found; the others, the report of a cut-off list included, are the
+   * caller's to read with readOtlpJsonElementRange.
+   */
+  share?: (list: LeadingArray, bytes: Buffer) => number;
+  /** Takes the spans of each element as soon as it is read, emptying `out`: they need not all be alive at once. */
+  take?: (spans: Span[]) => void;
+}
+
+/** Reads a run of elements, one JSON.parse each: a malformed element costs only itself. */
+export function readOtlpJsonElementRange(bytes: Buffer, run: OtlpElements, problems: ProblemLog, out: Span[], take?: ElementHooks['take']): void {
+  const listName = run.key === 'batches' ? 'batches' : 'resourceSpans';
   const reader = new OtlpSpanReader(out, problems, jsonAnyValue);
-  list.elements.forEach(({ start: from, end }, r) => {
-    const path = `${listName}[${r}]`;
-    const text = bytes.toString('utf8', from, end);
+  for (let i = 0; i < run.elements.length; i++) {
+    const { start, end } = run.elements[i];
+    const path = `${listName}[${run.first + i}]`;
+    const text = bytes.toString('utf8', start, end);
     let element: unknown;
     try {
       element = parseTraceJson(text);
     } catch {
       problems.add(`${path} is not valid JSON: ${describeJsonError(text)}`);
-      return;
+      continue;
     }
-    readResourceSpans(reader, list.key === 'resource_spans' ? camelCased(element) : element, path, problems);
-  });
-  if (list.truncatedAt !== undefined) {
-    problems.add(`the JSON is cut off at byte ${list.truncatedAt}, inside ${listName}[${list.elements.length}]; read the ${list.elements.length} complete elements before it`);
+    readResourceSpans(reader, run.key === 'resource_spans' ? camelCased(element) : element, path, problems);
+    if (take && out.length > 0) {
+      take(out);
+      out.length = 0;
+    }
   }
+  if (run.truncatedAt !== undefined) {
+    problems.add(`the JSON is cut off at byte ${run.truncatedAt}, inside ${listName}[${run.total}]; read the ${run.total} complete elements before it`);
+  }
+}
+
+/**
+ * OTLP/JSON bytes read one resourceSpans element at a time (see jsonSplit.ts); false, having read
+ * nothing, when the document does not start with such a list — the caller then parses it whole.
+ * A truncated document or a malformed element costs only what is cut off or malformed.
+ */
+export function readOtlpJsonElements(bytes: Buffer, start: number, problems: ProblemLog, out: Span[], hooks: ElementHooks = {}): boolean {
+  const list = leadingArray(bytes, start, listKeys);
+  if (!list) return false;
+  const total = list.elements.length;
+  const here = hooks.share ? hooks.share(list, bytes) : total;
+  const elements = here === total ? list.elements : list.elements.slice(0, here);
+  readOtlpJsonElementRange(bytes, { key: list.key, elements, first: 0, total, truncatedAt: here === total ? list.truncatedAt : undefined }, problems, out, hooks.take);
   return true;
 }
 

@@ -3,6 +3,12 @@
 
 const listed = 100;
 
+/** What a log holds, as plain data: it crosses to another thread (see `absorb`). */
+export interface ProblemState {
+  messages: string[];
+  unlisted: number;
+}
+
 interface Sink {
   messages: string[];
   unlisted: number;
@@ -31,6 +37,28 @@ export class ProblemLog {
 
   get count(): number {
     return this.sink.messages.length + this.sink.unlisted;
+  }
+
+  state(): ProblemState {
+    return { messages: this.sink.messages.slice(), unlisted: this.sink.unlisted };
+  }
+
+  /**
+   * Takes in what the log of another part of the same input held (read on another thread), as if
+   * it had been added here: the cap counts both, so the list is the one one reader would give.
+   */
+  absorb(state: ProblemState): void {
+    for (const message of state.messages) {
+      if (this.sink.messages.length < listed) this.sink.messages.push(message);
+      else this.sink.unlisted++;
+    }
+    this.sink.unlisted += state.unlisted;
+  }
+
+  /** Forgets every message: the input turned out to be in another format, whose reader starts over. */
+  clear(): void {
+    this.sink.messages.length = 0;
+    this.sink.unlisted = 0;
   }
 
   /** The messages, and a last one saying how many more there were past the cap. */
