@@ -9,7 +9,7 @@
 // not say what the receiver is, the recogniser's own verdict on the operations in its table is
 // taken, and last a variable whose name says which service it is (`s3`, `ddb`) — only with more
 // evidence: AWS-style request keys (or a request builder, a `.promise()`) and an API verb.
-import { clientCreations, sdkCalls, type SdkCall } from '../review/awsSdkCalls';
+import { awsStyleKeywords, awsStyleObject, clientCreations, sdkCalls, type SdkCall } from '../review/awsSdkCalls';
 import { callSite, callsIn, compact, type CallSite } from '../review/calls';
 import { Taint } from '../review/dataflow/taint';
 import type { ReviewLanguage } from '../review/languages';
@@ -227,23 +227,6 @@ function receiverKey(site: CallSite): string | undefined {
   if (!site.receiver || site.callee.startsWith('…')) return undefined;
   const suffix = `.${site.name}`;
   return site.callee.endsWith(suffix) ? site.callee.slice(0, -suffix.length) : undefined;
-}
-
-/** Python keywords in AWS's casing (`Bucket=`, `logGroupName=`), never snake_case. */
-function awsStyleKeywords(site: CallSite): boolean {
-  const names = [...site.keywords.keys()];
-  return names.length > 0 && names.every((n) => !n.includes('_')) && names.some((n) => /[A-Z]/.test(n));
-}
-
-/** A JavaScript object literal whose keys are all PascalCase, as AWS request parameters are. */
-function awsStyleObject(node: Node | undefined): boolean {
-  if (node?.type !== 'object') return false;
-  const keys = node.namedChildren.flatMap((child) => {
-    if (child?.type === 'pair') return [child.childForFieldName('key')?.text.replace(/^['"]|['"]$/g, '') ?? ''];
-    if (child?.type === 'shorthand_property_identifier') return [child.text];
-    return child?.type === 'spread_element' || child?.type === 'comment' ? [] : ['?'];
-  });
-  return keys.length > 0 && keys.every((k) => /^[A-Z][A-Za-z0-9]*$/.test(k));
 }
 
 /** The text range of a call's operation name: the method, or the command class. */

@@ -393,18 +393,18 @@ function choose(refs: OperationRef[], owner: Owner, receiver: Node, styled: bool
 }
 
 /** Python keywords in AWS's casing (`Bucket=`, `TableName=`, `logGroupName=`), never snake_case. */
-function awsStyleKeywords(site: CallSite): boolean {
+export function awsStyleKeywords(site: CallSite): boolean {
   const names = [...site.keywords.keys()];
   return names.length > 0 && names.every((n) => !n.includes('_')) && names.some((n) => /[A-Z]/.test(n));
 }
 
 /** A JavaScript object literal whose keys are all PascalCase, as AWS request parameters are. */
-function awsStyleObject(node: Node | undefined): boolean {
+export function awsStyleObject(node: Node | undefined): boolean {
   if (node?.type !== 'object') return false;
   const keys = node.namedChildren.flatMap((child) => {
     if (child?.type === 'pair') return [child.childForFieldName('key')?.text.replace(/^['"]|['"]$/g, '') ?? ''];
     if (child?.type === 'shorthand_property_identifier') return [child.text];
-    return child?.type === 'spread_element' ? [] : ['?'];
+    return child?.type === 'spread_element' || child?.type === 'comment' ? [] : ['?'];
   });
   return keys.length > 0 && keys.every((k) => /^[A-Z][A-Za-z0-9]*$/.test(k));
 }

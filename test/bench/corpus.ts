@@ -7,6 +7,7 @@ import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSy
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { repoRoot } from '../support/paths';
+import { random } from '../support/random';
 
 // ---------------------------------------------------------------------------------------------
 // Generated files for the edit-latency benchmark
@@ -28,18 +29,6 @@ export interface GeneratedFile {
   /** Functions and methods generated. */
   functions: number;
   sites: EditSite[];
-}
-
-/** mulberry32: a tiny seeded PRNG, so every run generates the same file. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Collects lines; a `§` in a line marks an edit site and is removed. */

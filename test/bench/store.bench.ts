@@ -13,22 +13,12 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Store, type AppendRecord, type StoreStats } from '../../server/store/store';
 import { goal, header, int, ms, percentile } from './report';
+import { random } from '../support/random';
 
 const N = Number(process.env.SIGHTLINE_BENCH_STORE_RECORDS ?? 1_000_000);
 const HOUR = 3600 * 1000;
 const END = Date.UTC(2026, 5, 1);
 const SPAN_DAYS = 7;
-
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const hex = (rnd: () => number, digits: number) => Array.from({ length: digits }, () => Math.floor(rnd() * 16).toString(16)).join('');
 /** A skewed pick: index 0 is the most common. */

@@ -18,6 +18,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Store } from '../../server/store/store';
 import { header, int, ms, percentile } from './report';
+import { random } from '../support/random';
 
 const N = Number(process.env.SIGHTLINE_BENCH_STORE_RECORDS ?? 1_000_000);
 const BTREE_N = Math.min(N, Number(process.env.SIGHTLINE_BENCH_SQLITE_BTREE_RECORDS ?? 100_000));
@@ -34,17 +35,6 @@ const T0 = Date.UTC(2026, 0, 1);
 const FIELDS: [string, number][] = [
   ['ro', 2], ['region', 16], ['src', 20], ['type', 40], ['user', 100], ['key', 200], ['name', 300], ['ip', 2000], ['res', 20_000], ['trace', Math.ceil(N / 10)],
 ];
-
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface BenchRecord {
   key: string;

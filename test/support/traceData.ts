@@ -18,6 +18,7 @@ import type { SpanWorkspace } from '../../server/traces/spanDetail';
 import { buildTimeline } from '../../server/traces/timeline';
 import { WorkspaceFunctions } from '../../server/traces/workspaceFunctions';
 import { grammarDir } from './paths';
+import { random } from './random';
 
 /** A string that must show as text wherever it appears. */
 export const hostileText = '<img src=x onerror=alert(1)>';
@@ -68,18 +69,6 @@ export const rootOperations: [string, string][] = [
   ['checkout', 'PlaceOrder'],
   ['users', 'GET /users/{id}'],
 ];
-
-/** mulberry32: small, fast, and the same sequence everywhere. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const hex = (value: number, width: number) => value.toString(16).padStart(width, '0').slice(-width);
 const isFunctionName = (name: string) => /^[a-z][A-Za-z]+$/.test(name);

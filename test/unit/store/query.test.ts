@@ -4,17 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Store, type Query } from '../../../server/store/store';
 import { T0, tempDir } from './helpers';
-
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { random } from '../../support/random';
 
 interface ModelRecord {
   key: string;
